@@ -1,0 +1,291 @@
+using AutoGrad.Autodiff;
+using AutoGrad.Kernels;
+
+namespace AutoGrad;
+
+public sealed partial class Tensor
+{
+    private bool _requiresGrad;
+    private bool _retainsGrad;
+
+    // A leaf's accumulated gradient; for a tensor an op produced, the working gradient that exists
+    // only while a Backward walk passes through it.
+    private Tensor? _grad;
+
+    // A non-leaf's gradient kept after Backward, when RetainGrad asked for it.
+    private Tensor? _retainedGrad;
+
+    /// <summary>True while ops on this thread are recorded (outside every <see cref="NoGrad"/> scope).</summary>
+    public static bool IsGradEnabled => GradMode.IsEnabled;
+
+    /// <summary>
+    /// Whether gradients flow to this tensor. Set it on leaves (parameters); a tensor an op produced
+    /// requires a gradient exactly when one of the op's inputs did and the op was recorded.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set on a tensor that an op produced; use <see cref="Detach"/> first.</exception>
+    public bool RequiresGrad
+    {
+        get => _requiresGrad;
+        set
+        {
+            if (!IsLeaf)
+            {
+                throw new InvalidOperationException(
+                    "RequiresGrad can be set only on a leaf tensor; this one was produced by a recorded op. Call Detach() to get a leaf.");
+            }
+
+            _requiresGrad = value;
+        }
+    }
+
+    /// <summary>True for a tensor no recorded op produced: data and parameters.</summary>
+    public bool IsLeaf => Entry is null;
+
+    /// <summary>
+    /// The gradient accumulated by <see cref="Backward"/>: d(output)/d(this tensor), of this tensor's shape,
+    /// or null before any. Gradients add up across calls until <see cref="ZeroGrad"/>, as in PyTorch.
+    /// A tensor produced by an op keeps one only after <see cref="RetainGrad"/>.
+    /// </summary>
+    public Tensor? Grad => IsLeaf ? _grad : _retainedGrad;
+
+    /// <summary>The op record that produced this tensor, or null for a leaf.</summary>
+    internal TapeEntry? Entry { get; private set; }
+
+    /// <summary>
+    /// Starts a scope in which ops are not recorded and produce tensors that require no gradient:
+    /// <c>using (Tensor.NoGrad()) { ... }</c>. Use it for evaluation and for parameter updates.
+    /// </summary>
+    public static NoGradScope NoGrad() => new(active: true);
+
+    /// <summary>Sets <see cref="RequiresGrad"/> and returns this tensor, for fluent construction of parameters.</summary>
+    public Tensor RequireGrad(bool requiresGrad = true)
+    {
+        RequiresGrad = requiresGrad;
+        return this;
+    }
+
+    /// <summary>Fills <see cref="Grad"/> with zeros, keeping its storage; does nothing when there is none.</summary>
+    public void ZeroGrad() => Grad?.Fill(0);
+
+    /// <summary>Asks a tensor produced by an op to keep its gradient in <see cref="Grad"/> after <see cref="Backward"/>.</summary>
+    public void RetainGrad() => _retainsGrad = true;
+
+    /// <summary>A leaf that shares this tensor's storage but is cut from the graph: no gradient flows through it.</summary>
+    public Tensor Detach() => new(_data, _shape);
+
+    /// <summary>
+    /// Computes the gradient of this tensor with respect to every leaf it was computed from that
+    /// requires a gradient, and adds it to the leaf's <see cref="Grad"/> (the chain rule, applied op by
+    /// op in reverse recording order).
+    /// </summary>
+    /// <param name="gradient">
+    /// d(loss)/d(this tensor), of this tensor's shape. It may be omitted for a one-element tensor, where it is 1.
+    /// </param>
+    /// <param name="retainGraph">
+    /// Keep the recorded graph for another Backward. By default the graph is released, which frees the
+    /// tensors it saved; a second Backward through it then throws.
+    /// </param>
+    /// <exception cref="InvalidOperationException">
+    /// This tensor requires no gradient, has several elements and no <paramref name="gradient"/> was given,
+    /// or its graph was released by an earlier Backward.
+    /// </exception>
+    /// <exception cref="ArgumentException"><paramref name="gradient"/> has another shape or element type.</exception>
+    public void Backward(Tensor? gradient = null, bool retainGraph = false)
+    {
+        if (!_requiresGrad)
+        {
+            throw new InvalidOperationException(
+                "Backward: this tensor does not require a gradient: nothing was recorded to produce it. Set RequiresGrad on the "
+                + "parameters before computing with them, outside any NoGrad scope.");
+        }
+
+        Tensor seed = gradient is null ? ImplicitSeed() : CheckSeed(gradient);
+        using NoGradScope noGrad = NoGrad();
+        if (Entry is null)
+        {
+            AccumulateGrad(seed);
+            return;
+        }
+
+        Tape tape = Entry.Tape;
+        if (tape.IsReleased)
+        {
+            throw new InvalidOperationException(
+                "Backward: the graph that produced this tensor was released by an earlier Backward. "
+                + "Pass retainGraph: true to the earlier call to walk the graph more than once.");
+        }
+
+        AccumulateGrad(seed);
+        int last = Entry.Index;
+        bool completed = false;
+        try
+        {
+            for (int i = last; i >= 0; i--)
+            {
+                TapeEntry entry = tape[i];
+                if (entry.Output._grad is null)
+                {
+                    continue; // this tensor does not lead to the output
+                }
+
+                entry.Backward();
+                entry.Output.EndWorkingGradient();
+            }
+
+            completed = true;
+        }
+        finally
+        {
+            if (!completed)
+            {
+                for (int i = 0; i <= last; i++)
+                {
+                    tape[i].Output._grad = null;
+                }
+            }
+
+            if (!retainGraph)
+            {
+                tape.Release();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds <paramref name="gradient"/> to this tensor's gradient; skipped when it requires none. A gradient of a
+    /// broadcast shape is first summed over the axes this tensor was expanded along (the vector sum reduction).
+    /// </summary>
+    internal void AccumulateGrad(Tensor gradient)
+    {
+        if (!_requiresGrad)
+        {
+            return;
+        }
+
+        if (gradient.DType != DType || !Shapes.Broadcast(_shape, gradient._shape, "AccumulateGrad").AsSpan().SequenceEqual(gradient._shape))
+        {
+            throw new InvalidOperationException(
+                $"Internal error: a gradient of shape {Shapes.Format(gradient._shape)} ({gradient.DType.Name()}) cannot flow "
+                + $"to a tensor of shape {Shapes.Format(_shape)} ({DType.Name()}).");
+        }
+
+        if (_grad is null && gradient._shape.AsSpan().SequenceEqual(_shape))
+        {
+            _grad = gradient.Copy();
+        }
+        else
+        {
+            _grad ??= ZerosLike(this);
+            gradient.SumInto(_grad);
+        }
+    }
+
+    /// <summary>Adds the fused backward step <c>dx[i] += g(dy[i], saved[i])</c> of a same-shape unary op to this tensor's gradient.</summary>
+    internal void AccumulateGrad<TKernel>(Tensor outputGradient, Tensor saved)
+        where TKernel : IGradientKernel
+    {
+        if (!_requiresGrad)
+        {
+            return;
+        }
+
+        _grad ??= ZerosLike(this);
+        if (DType == DType.Float32)
+        {
+            TKernel.Accumulate(outputGradient.AsSpan<float>(), saved.AsSpan<float>(), _grad.AsSpan<float>());
+        }
+        else
+        {
+            TKernel.Accumulate(outputGradient.AsSpan<double>(), saved.AsSpan<double>(), _grad.AsSpan<double>());
+        }
+    }
+
+    /// <summary>Records <paramref name="output"/> as produced from <paramref name="input"/>, when a gradient can flow.</summary>
+    /// <remarks>
+    /// <paramref name="backward"/> is the op's rule, called with the output and the inputs: it reads
+    /// <c>output.OutputGradient</c> and accumulates into each input that requires a gradient.
+    /// </remarks>
+    internal static Tensor Record(Tensor output, Tensor input, Action<Tensor, Tensor> backward)
+    {
+        if (GradMode.IsEnabled && input._requiresGrad)
+        {
+            output.Attach(Tape.For(input), new UnaryEntry(output, input, backward));
+        }
+
+        return output;
+    }
+
+    /// <inheritdoc cref="Record(Tensor, Tensor, Action{Tensor, Tensor})"/>
+    internal static Tensor Record(Tensor output, Tensor a, Tensor b, Action<Tensor, Tensor, Tensor> backward)
+    {
+        if (GradMode.IsEnabled && (a._requiresGrad || b._requiresGrad))
+        {
+            output.Attach(Tape.For(a, b), new BinaryEntry(output, a, b, backward));
+        }
+
+        return output;
+    }
+
+    /// <inheritdoc cref="Record(Tensor, Tensor, Action{Tensor, Tensor})"/>
+    internal static Tensor Record(Tensor output, Tensor a, Tensor b, Tensor? c, Action<Tensor, Tensor, Tensor, Tensor?> backward)
+    {
+        if (GradMode.IsEnabled && (a._requiresGrad || b._requiresGrad || c?._requiresGrad == true))
+        {
+            output.Attach(Tape.For(a, b, c), new TernaryEntry(output, a, b, c, backward));
+        }
+
+        return output;
+    }
+
+    /// <summary>The gradient flowing into this tensor during a backward rule: d(output)/d(this).</summary>
+    internal Tensor OutputGradient => _grad ?? throw new InvalidOperationException("Internal error: no gradient reached this tensor.");
+
+    private void Attach(Tape tape, TapeEntry entry)
+    {
+        tape.Append(entry);
+        Entry = entry;
+        _requiresGrad = true;
+    }
+
+    private void EndWorkingGradient()
+    {
+        if (_retainsGrad)
+        {
+            if (_retainedGrad is null)
+            {
+                _retainedGrad = _grad;
+            }
+            else
+            {
+                _retainedGrad.AddInPlace(_grad!);
+            }
+        }
+
+        _grad = null;
+    }
+
+    private Tensor ImplicitSeed()
+    {
+        if (ElementCount != 1)
+        {
+            throw new InvalidOperationException(
+                $"Backward: a gradient can be implied only for a one-element output, and this one has shape {Shapes.Format(_shape)}. "
+                + $"Pass gradient: the derivative of a scalar loss with respect to this tensor, of shape {Shapes.Format(_shape)}.");
+        }
+
+        return OnesLike(this);
+    }
+
+    private Tensor CheckSeed(Tensor gradient)
+    {
+        if (!gradient.Shape.SequenceEqual(Shape) || gradient.DType != DType)
+        {
+            throw new ArgumentException(
+                $"Backward: the gradient has shape {Shapes.Format(gradient.Shape)} ({gradient.DType.Name()}) but the output has "
+                + $"shape {Shapes.Format(Shape)} ({DType.Name()}); they must match.",
+                nameof(gradient));
+        }
+
+        return gradient;
+    }
+}

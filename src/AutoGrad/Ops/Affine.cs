@@ -1,0 +1,57 @@
+namespace AutoGrad;
+
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// The affine map of a neuron layer over a batch, fused into one op: <c>z = x·Wᵀ + b</c>, with x [N, in]
+    /// (or one sample [in]), W [out, in] as in PyTorch's Linear, and b [out] (or null for no bias); z is [N, out] (or [out]).
+    /// </summary>
+    /// <remarks>
+    /// Backward: <c>dx += dz·W</c>, <c>dW += dzᵀ·x</c> (so <c>∂(w·x + b)/∂w = xᵀ</c> for one neuron) and
+    /// <c>db += Σₙ dz[n, :]</c> (<c>∂z/∂b = 1</c>), all without materializing a transpose.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The shapes do not fit together or the element types differ.</exception>
+    public Tensor Affine(Tensor weight, Tensor? bias = null)
+    {
+        CheckOperand(weight, nameof(Affine));
+        bool single = Rank == 1;
+        bool fits = Rank is 1 or 2 && weight.Rank == 2 && weight._shape[1] == _shape[^1];
+        if (bias is not null)
+        {
+            CheckOperand(bias, nameof(Affine));
+            fits &= bias.Rank == 1 && bias._shape[0] == weight._shape[0];
+        }
+
+        if (!fits)
+        {
+            throw new ArgumentException(
+                $"Affine: input {Shapes.Format(_shape)}, weight {Shapes.Format(weight._shape)} and bias "
+                + $"{(bias is null ? "none" : Shapes.Format(bias._shape))} do not fit; needs input [N, in] or [in], weight [out, in] and bias [out].",
+                nameof(weight));
+        }
+
+        Tensor x = single ? new Tensor(_data, [1, _shape[0]]) : this;
+        Tensor z = Product(x, false, weight, true);
+        if (bias is not null)
+        {
+            z.ZipInPlace<AddKernel>(bias);
+        }
+
+        Tensor result = single ? new Tensor(z._data, [weight._shape[0]]) : z;
+        return Record(result, this, weight, bias, static (z, x, w, b) =>
+        {
+            Tensor dz = z.OutputGradient.Reshape(-1, w.Shape[0]);
+            if (x.RequiresGrad)
+            {
+                x.AccumulateGrad(Product(dz, false, w, false).Reshape(x.Shape));
+            }
+
+            if (w.RequiresGrad)
+            {
+                w.AccumulateGrad(Product(dz, true, x.Reshape(-1, w.Shape[1]), false));
+            }
+
+            b?.AccumulateGrad(dz);
+        });
+    }
+}

@@ -1,0 +1,47 @@
+using AutoGrad.Kernels;
+
+namespace AutoGrad;
+
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// A copy expanded to <paramref name="shape"/> by NumPy broadcasting (scalar expansion): axes are aligned
+    /// from the right, and an axis of length 1 (or a missing leading axis) is repeated.
+    /// </summary>
+    /// <remarks>Backward: <c>dx += dy</c> summed over the expanded axes (the vector sum reduction).</remarks>
+    /// <exception cref="ArgumentException">This shape does not broadcast to <paramref name="shape"/>.</exception>
+    public Tensor BroadcastTo(params ReadOnlySpan<int> shape)
+    {
+        Shapes.ElementCount(shape);
+        if (!Shapes.Broadcast(_shape, shape, nameof(BroadcastTo)).AsSpan().SequenceEqual(shape))
+        {
+            throw new ArgumentException(
+                $"BroadcastTo: shape {Shapes.Format(_shape)} cannot be expanded to {Shapes.Format(shape)}.", nameof(shape));
+        }
+
+        Tensor y = Empty(shape.ToArray(), DType);
+        if (DType == DType.Float32)
+        {
+            ZipCore<float, CopyFirstKernel>(this, this, y);
+        }
+        else
+        {
+            ZipCore<double, CopyFirstKernel>(this, this, y);
+        }
+
+        return Record(y, this, static (y, x) => x.AccumulateGrad(y.OutputGradient));
+    }
+
+    /// <summary><c>z = x</c>: the broadcast loop with its second operand ignored is an expanding copy.</summary>
+    private readonly struct CopyFirstKernel : IBinaryKernel
+    {
+        public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z)
+            where T : IFloatingPointIeee754<T> => x.CopyTo(z);
+
+        public static void Apply<T>(ReadOnlySpan<T> x, T y, Span<T> z)
+            where T : IFloatingPointIeee754<T> => x.CopyTo(z);
+
+        public static void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> z)
+            where T : IFloatingPointIeee754<T> => z.Fill(x);
+    }
+}

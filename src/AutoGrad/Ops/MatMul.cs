@@ -1,0 +1,69 @@
+using AutoGrad.Kernels;
+
+namespace AutoGrad;
+
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// The matrix product <c>C = A·B</c> of an [m, k] and a [k, n] tensor, giving [m, n]. A 1-D operand is a vector:
+    /// [m, k]·[k] gives [m], [k]·[k, n] gives [n], and two vectors give their <see cref="Dot"/> product.
+    /// </summary>
+    /// <remarks>Backward: <c>dA += dC·Bᵀ</c> and <c>dB += Aᵀ·dC</c>, computed without materializing a transpose.</remarks>
+    /// <exception cref="ArgumentException">An operand has rank 0 or above 2, the inner lengths differ, or the element types differ.</exception>
+    public Tensor MatMul(Tensor other)
+    {
+        CheckOperand(other, nameof(MatMul));
+        if (Rank is < 1 or > 2 || other.Rank is < 1 or > 2 || _shape[^1] != other._shape[0])
+        {
+            throw new ArgumentException(
+                $"MatMul: cannot multiply shapes {Shapes.Format(_shape)} and {Shapes.Format(other._shape)}; "
+                + "needs 1-D or 2-D operands whose inner lengths match.",
+                nameof(other));
+        }
+
+        return (Rank, other.Rank) switch
+        {
+            (1, 1) => Dot(other),
+            (2, 1) => MatMul2D(other.Reshape(-1, 1)).Reshape(-1),
+            (1, 2) => Reshape(1, -1).MatMul2D(other).Reshape(-1),
+            _ => MatMul2D(other),
+        };
+    }
+
+    private Tensor MatMul2D(Tensor other)
+    {
+        Tensor c = Product(this, false, other, false);
+        return Record(c, this, other, static (c, a, b) =>
+        {
+            Tensor dc = c.OutputGradient;
+            if (a.RequiresGrad)
+            {
+                a.AccumulateGrad(Product(dc, false, b, true));
+            }
+
+            if (b.RequiresGrad)
+            {
+                b.AccumulateGrad(Product(a, true, dc, false));
+            }
+        });
+    }
+
+    /// <summary>An unrecorded matrix product <c>op(a)·op(b)</c> of 2-D tensors, where op transposes when asked.</summary>
+    internal static Tensor Product(Tensor a, bool transposeA, Tensor b, bool transposeB)
+    {
+        int m = transposeA ? a._shape[1] : a._shape[0];
+        int k = transposeA ? a._shape[0] : a._shape[1];
+        int n = transposeB ? b._shape[0] : b._shape[1];
+        Tensor c = Empty([m, n], a.DType);
+        if (a.DType == DType.Float32)
+        {
+            Gemm.Multiply<float>(a.AsSpan<float>(), transposeA, b.AsSpan<float>(), transposeB, c.AsSpan<float>(), m, n, k, accumulate: false);
+        }
+        else
+        {
+            Gemm.Multiply<double>(a.AsSpan<double>(), transposeA, b.AsSpan<double>(), transposeB, c.AsSpan<double>(), m, n, k, accumulate: false);
+        }
+
+        return c;
+    }
+}

@@ -1,0 +1,69 @@
+using AutoGrad.Kernels;
+
+namespace AutoGrad;
+
+public sealed partial class Tensor
+{
+    /// <summary>The maximum along one axis: <c>y[…, j, …] = maxₐ x[…, a, j, …]</c>; NaN propagates.</summary>
+    /// <remarks>
+    /// Backward: the whole gradient goes to the element that attained the maximum (the first one, on ties):
+    /// <c>dx[…, a*, j, …] += dy[…, j, …]</c>, as PyTorch's <c>max(dim)</c> does.
+    /// </remarks>
+    /// <param name="axis">The axis to reduce; negative values count from the last axis.</param>
+    /// <param name="keepDims">Keep the reduced axis with length 1 instead of removing it.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The axis is out of range.</exception>
+    /// <exception cref="ArgumentException">The axis has length 0, so there is no maximum.</exception>
+    public Tensor Max(int axis, bool keepDims = false)
+    {
+        int resolved = Shapes.NormalizeAxis(axis, Rank, nameof(Max));
+        int axisLength = _shape[resolved];
+        if (axisLength == 0)
+        {
+            throw new ArgumentException($"Max: axis {axis} of shape {Shapes.Format(_shape)} is empty and has no maximum.", nameof(axis));
+        }
+
+        int outer = Shapes.ElementCount(_shape.AsSpan(0, resolved));
+        int inner = Shapes.ElementCount(_shape.AsSpan(resolved + 1));
+        int[] keptShape = _shape.ToArray();
+        keptShape[resolved] = 1;
+        Tensor y = Empty(keepDims ? keptShape : [.. _shape[..resolved], .. _shape[(resolved + 1)..]], DType);
+        var indices = new int[outer * inner];
+        if (DType == DType.Float32)
+        {
+            Reductions.MaxAlongAxis(AsSpan<float>(), outer, axisLength, inner, y.AsSpan<float>(), indices);
+        }
+        else
+        {
+            Reductions.MaxAlongAxis(AsSpan<double>(), outer, axisLength, inner, y.AsSpan<double>(), indices);
+        }
+
+        return Record(y, this, (y, x) =>
+        {
+            if (!x.RequiresGrad)
+            {
+                return;
+            }
+
+            Tensor dx = ZerosLike(x);
+            if (x.DType == DType.Float32)
+            {
+                Scatter(y.OutputGradient.AsSpan<float>(), indices, axisLength, inner, dx.AsSpan<float>());
+            }
+            else
+            {
+                Scatter(y.OutputGradient.AsSpan<double>(), indices, axisLength, inner, dx.AsSpan<double>());
+            }
+
+            x.AccumulateGrad(dx);
+        });
+
+        static void Scatter<T>(ReadOnlySpan<T> dy, ReadOnlySpan<int> indices, int axisLength, int inner, Span<T> dx)
+        {
+            for (int k = 0; k < dy.Length; k++)
+            {
+                (int o, int i) = Math.DivRem(k, inner);
+                dx[(((o * axisLength) + indices[k]) * inner) + i] = dy[k];
+            }
+        }
+    }
+}

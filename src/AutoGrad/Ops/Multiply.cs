@@ -1,0 +1,42 @@
+using AutoGrad.Kernels;
+
+namespace AutoGrad;
+
+public sealed partial class Tensor
+{
+    /// <summary>Element-wise (Hadamard) product with broadcasting: <c>z = x ⊗ y</c>.</summary>
+    /// <remarks>
+    /// The Jacobian with respect to x is <c>diag(y)</c>, so backward is <c>dx += dz ⊗ y</c> and
+    /// <c>dy += dz ⊗ x</c>, each summed over the axes its operand was broadcast along.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The shapes do not broadcast or the element types differ.</exception>
+    public Tensor Multiply(Tensor other)
+    {
+        Tensor z = Zip<MultiplyKernel>(other, nameof(Multiply));
+        return Record(z, this, other, static (z, x, y) =>
+        {
+            Tensor dz = z.OutputGradient;
+            if (x.RequiresGrad)
+            {
+                x.AccumulateGrad(dz.Multiply(y));
+            }
+
+            if (y.RequiresGrad)
+            {
+                y.AccumulateGrad(dz.Multiply(x));
+            }
+        });
+    }
+
+    private readonly struct MultiplyKernel : IBinaryKernel
+    {
+        public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z)
+            where T : IFloatingPointIeee754<T> => TensorPrimitives.Multiply(x, y, z);
+
+        public static void Apply<T>(ReadOnlySpan<T> x, T y, Span<T> z)
+            where T : IFloatingPointIeee754<T> => TensorPrimitives.Multiply(x, y, z);
+
+        public static void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> z)
+            where T : IFloatingPointIeee754<T> => TensorPrimitives.Multiply(y, x, z);
+    }
+}

@@ -1,0 +1,48 @@
+namespace AutoGrad;
+
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// The same elements, in the same row-major order, under a new shape; one length may be −1 and is inferred.
+    /// The result is a view: it shares this tensor's storage, so it costs no copy.
+    /// </summary>
+    /// <remarks>Backward: <c>dx += dy</c> read under the input's shape (the Jacobian is the identity).</remarks>
+    /// <exception cref="ArgumentException">The new shape holds a different number of elements, or has more than one −1.</exception>
+    public Tensor Reshape(params ReadOnlySpan<int> shape)
+    {
+        int[] resolved = ResolveShape(shape);
+        Tensor y = new(_data, resolved);
+        return Record(y, this, static (y, x) => x.AccumulateGrad(y.OutputGradient.Reshape(x.Shape)));
+    }
+
+    private int[] ResolveShape(ReadOnlySpan<int> shape)
+    {
+        int[] resolved = shape.ToArray();
+        int inferred = Array.IndexOf(resolved, -1);
+        if (inferred >= 0 && Array.LastIndexOf(resolved, -1) != inferred)
+        {
+            throw new ArgumentException($"Reshape: shape {Shapes.Format(shape)} has more than one −1 length.", nameof(shape));
+        }
+
+        if (inferred >= 0)
+        {
+            resolved[inferred] = 1;
+            int known = Shapes.ElementCount(resolved, nameof(shape));
+            if (known == 0 || ElementCount % known != 0)
+            {
+                throw new ArgumentException(
+                    $"Reshape: cannot reshape shape {Shapes.Format(_shape)} ({ElementCount} elements) into {Shapes.Format(shape)}.", nameof(shape));
+            }
+
+            resolved[inferred] = ElementCount / known;
+        }
+
+        if (Shapes.ElementCount(resolved, nameof(shape)) != ElementCount)
+        {
+            throw new ArgumentException(
+                $"Reshape: cannot reshape shape {Shapes.Format(_shape)} ({ElementCount} elements) into {Shapes.Format(shape)}.", nameof(shape));
+        }
+
+        return resolved;
+    }
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+
+namespace AutoGrad;
+
+/// <summary>Shape arithmetic shared by the factories and the ops: validation, broadcasting, messages.</summary>
+internal static class Shapes
+{
+    /// <summary>Formats a shape as PyTorch prints a size: <c>[2, 3]</c>.</summary>
+    public static string Format(ReadOnlySpan<int> shape)
+    {
+        var parts = new string[shape.Length];
+        for (int i = 0; i < shape.Length; i++)
+        {
+            parts[i] = shape[i].ToString(CultureInfo.InvariantCulture);
+        }
+
+        return "[" + string.Join(", ", parts) + "]";
+    }
+
+    /// <summary>The number of elements of <paramref name="shape"/>, after checking every length is non-negative.</summary>
+    public static int ElementCount(ReadOnlySpan<int> shape, string paramName = "shape")
+    {
+        long count = 1;
+        foreach (int length in shape)
+        {
+            if (length < 0)
+            {
+                throw new ArgumentException($"Shape {Format(shape)} has a negative length.", paramName);
+            }
+
+            count *= length;
+            if (count > Array.MaxLength)
+            {
+                throw new ArgumentException($"Shape {Format(shape)} has more elements than an array can hold.", paramName);
+            }
+        }
+
+        return (int)count;
+    }
+
+    /// <summary>
+    /// The NumPy broadcast of two shapes: aligned from the right, each pair of lengths must be equal
+    /// or contain a 1, and the result takes the larger.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shapes do not broadcast; the message names the op and both shapes.</exception>
+    public static int[] Broadcast(ReadOnlySpan<int> a, ReadOnlySpan<int> b, string op)
+    {
+        if (a.SequenceEqual(b))
+        {
+            return a.ToArray();
+        }
+
+        int rank = Math.Max(a.Length, b.Length);
+        var result = new int[rank];
+        for (int i = 1; i <= rank; i++)
+        {
+            int la = i <= a.Length ? a[^i] : 1;
+            int lb = i <= b.Length ? b[^i] : 1;
+            if (la != lb && la != 1 && lb != 1)
+            {
+                throw new ArgumentException(
+                    $"{op}: shapes {Format(a)} and {Format(b)} cannot be broadcast together "
+                    + $"(axis {-i} has lengths {la} and {lb}; lengths must match or one must be 1).");
+            }
+
+            result[rank - i] = la == 1 ? lb : la;
+        }
+
+        return result;
+    }
+
+    /// <summary>Resolves an axis that may count from the end (<c>-1</c> is the last) and checks its range.</summary>
+    public static int NormalizeAxis(int axis, int rank, string op)
+    {
+        int resolved = axis < 0 ? axis + rank : axis;
+        if (resolved < 0 || resolved >= rank)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(axis), axis, $"{op}: axis {axis} is out of range for a tensor of rank {rank}.");
+        }
+
+        return resolved;
+    }
+}

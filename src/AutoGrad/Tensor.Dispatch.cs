@@ -1,0 +1,125 @@
+using AutoGrad.Autodiff;
+using AutoGrad.Kernels;
+
+namespace AutoGrad;
+
+// The bridge from ops to kernels: picks the element type once per call, checks operands, allocates results.
+public sealed partial class Tensor
+{
+    /// <summary>A new tensor of this shape holding <c>f(x[i])</c> for the unary kernel <typeparamref name="TKernel"/>.</summary>
+    internal Tensor Map<TKernel>()
+        where TKernel : IUnaryKernel
+    {
+        Tensor result = Empty(_shape, DType);
+        if (DType == DType.Float32)
+        {
+            TKernel.Apply(AsSpan<float>(), result.AsSpan<float>());
+        }
+        else
+        {
+            TKernel.Apply(AsSpan<double>(), result.AsSpan<double>());
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// A new tensor holding <c>f(this, other)</c> for the binary kernel <typeparamref name="TKernel"/>, both operands
+    /// expanded to their broadcast shape.
+    /// </summary>
+    /// <exception cref="ArgumentException">The element types differ or the shapes do not broadcast; the message names <paramref name="op"/>.</exception>
+    internal Tensor Zip<TKernel>(Tensor other, string op)
+        where TKernel : IBinaryKernel
+    {
+        CheckOperand(other, op);
+        int[] shape = Shapes.Broadcast(_shape, other._shape, op);
+        Tensor result = Empty(shape, DType);
+        if (DType == DType.Float32)
+        {
+            ZipCore<float, TKernel>(this, other, result);
+        }
+        else
+        {
+            ZipCore<double, TKernel>(this, other, result);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Adds this tensor, summed over every axis along which <paramref name="target"/> broadcasts to it, into
+    /// <paramref name="target"/> (the vector sum reduction; a target of shape <c>[]</c> receives the total).
+    /// </summary>
+    internal void SumInto(Tensor target)
+    {
+        var layout = BroadcastLayout.Create(_shape, _shape, target._shape);
+        if (DType == DType.Float32)
+        {
+            Broadcast.SumInto(layout, AsSpan<float>(), target.AsSpan<float>());
+        }
+        else
+        {
+            Broadcast.SumInto(layout, AsSpan<double>(), target.AsSpan<double>());
+        }
+    }
+
+    /// <summary>
+    /// <c>this = f(this, other)</c> in place for the binary kernel <typeparamref name="TKernel"/>, with
+    /// <paramref name="other"/> broadcast to this shape. Unrecorded: for results an op is still building.
+    /// </summary>
+    internal void ZipInPlace<TKernel>(Tensor other)
+        where TKernel : IBinaryKernel
+    {
+        if (DType == DType.Float32)
+        {
+            ZipCore<float, TKernel>(this, other, this);
+        }
+        else
+        {
+            ZipCore<double, TKernel>(this, other, this);
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="other"/> is non-null and of this tensor's element type.</summary>
+    internal void CheckOperand(Tensor other, string op)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.DType != DType)
+        {
+            throw new ArgumentException(
+                $"{op}: operands have element types {DType.Name()} and {other.DType.Name()}; "
+                + "convert one with ToDType so that both match.");
+        }
+    }
+
+    /// <summary>An unrecorded copy with its own storage.</summary>
+    internal Tensor Copy() => new((Array)_data.Clone(), _shape);
+
+    /// <summary>Sets every element to <paramref name="value"/>, bypassing the tape: for gradients and optimizers.</summary>
+    internal void Fill(double value)
+    {
+        if (DType == DType.Float32)
+        {
+            AsSpan<float>().Fill((float)value);
+        }
+        else
+        {
+            AsSpan<double>().Fill(value);
+        }
+    }
+
+    private static void ZipCore<T, TKernel>(Tensor x, Tensor y, Tensor z)
+        where T : IFloatingPointIeee754<T>
+        where TKernel : IBinaryKernel
+    {
+        if (x._shape.AsSpan().SequenceEqual(z._shape) && y._shape.AsSpan().SequenceEqual(z._shape))
+        {
+            TKernel.Apply(x.AsSpan<T>(), y.AsSpan<T>(), z.AsSpan<T>());
+        }
+        else
+        {
+            var layout = BroadcastLayout.Create(z._shape, x._shape, y._shape);
+            Broadcast.Binary<T, TKernel>(layout, x.AsSpan<T>(), y.AsSpan<T>(), z.AsSpan<T>());
+        }
+    }
+}

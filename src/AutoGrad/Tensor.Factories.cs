@@ -1,0 +1,163 @@
+namespace AutoGrad;
+
+public sealed partial class Tensor
+{
+    /// <summary>A tensor of the given shape holding a copy of <paramref name="data"/> in row-major order.</summary>
+    /// <exception cref="ArgumentException">The data length is not the shape's element count.</exception>
+    public static Tensor Create(ReadOnlySpan<float> data, ReadOnlySpan<int> shape) => CreateCore(data, shape);
+
+    /// <inheritdoc cref="Create(ReadOnlySpan{float}, ReadOnlySpan{int})"/>
+    public static Tensor Create(ReadOnlySpan<double> data, ReadOnlySpan<int> shape) => CreateCore(data, shape);
+
+    /// <summary>A 1-D tensor holding a copy of <paramref name="values"/>.</summary>
+    public static Tensor Create(float[] values) => CreateCore<float>(values, [values.Length]);
+
+    /// <inheritdoc cref="Create(float[])"/>
+    public static Tensor Create(double[] values) => CreateCore<double>(values, [values.Length]);
+
+    /// <summary>A 2-D tensor holding a copy of <paramref name="values"/>, rows first.</summary>
+    public static Tensor Create(float[,] values) => Create2D(values);
+
+    /// <inheritdoc cref="Create(float[,])"/>
+    public static Tensor Create(double[,] values) => Create2D(values);
+
+    /// <summary>A scalar (rank-0) tensor.</summary>
+    public static Tensor Scalar(double value, DType dtype = DType.Float32) => Full([], value, dtype);
+
+    /// <summary>A tensor filled with zeros.</summary>
+    public static Tensor Zeros(ReadOnlySpan<int> shape, DType dtype = DType.Float32)
+        => dtype == DType.Float32 ? new Tensor(new float[Shapes.ElementCount(shape)], shape.ToArray())
+                                  : new Tensor(new double[Shapes.ElementCount(shape)], shape.ToArray());
+
+    /// <summary>A tensor filled with ones.</summary>
+    public static Tensor Ones(ReadOnlySpan<int> shape, DType dtype = DType.Float32) => Full(shape, 1, dtype);
+
+    /// <summary>A tensor with every element equal to <paramref name="value"/> (rounded to the element type).</summary>
+    public static Tensor Full(ReadOnlySpan<int> shape, double value, DType dtype = DType.Float32)
+    {
+        Tensor result = Empty(shape.ToArray(), dtype);
+        if (dtype == DType.Float32)
+        {
+            result.AsSpan<float>().Fill((float)value);
+        }
+        else
+        {
+            result.AsSpan<double>().Fill(value);
+        }
+
+        return result;
+    }
+
+    /// <summary>A tensor of zeros with the shape and element type of <paramref name="like"/>.</summary>
+    public static Tensor ZerosLike(Tensor like) => Zeros(like.Shape, like.DType);
+
+    /// <summary>A tensor of ones with the shape and element type of <paramref name="like"/>.</summary>
+    public static Tensor OnesLike(Tensor like) => Ones(like.Shape, like.DType);
+
+    /// <summary>The 1-D tensor <c>[0, 1, …, stop − 1]</c>.</summary>
+    public static Tensor Arange(int stop, DType dtype = DType.Float32) => Arange(0, stop, 1, dtype);
+
+    /// <summary>
+    /// The 1-D tensor <c>[start, start + step, …]</c> of every value below <paramref name="stop"/>
+    /// (above it, for a negative step); element <c>i</c> is computed as <c>start + i·step</c>, as PyTorch does.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="step"/> is zero or not finite.</exception>
+    public static Tensor Arange(double start, double stop, double step = 1, DType dtype = DType.Float32)
+    {
+        if (step == 0 || !double.IsFinite(step) || !double.IsFinite(start) || !double.IsFinite(stop))
+        {
+            throw new ArgumentException($"Arange: start {start}, stop {stop} and step {step} must be finite and step non-zero.");
+        }
+
+        int count = (int)Math.Max(0, Math.Ceiling((stop - start) / step));
+        Tensor result = Empty([count], dtype);
+        for (int i = 0; i < count; i++)
+        {
+            result.SetElement(i, start + (i * step));
+        }
+
+        return result;
+    }
+
+    /// <summary>Samples from the normal distribution N(<paramref name="mean"/>, <paramref name="standardDeviation"/>²).</summary>
+    /// <remarks>
+    /// The values depend only on the state of <paramref name="random"/>, never on the machine; a float32
+    /// tensor holds the float64 samples rounded.
+    /// </remarks>
+    public static Tensor RandomNormal(ReadOnlySpan<int> shape, RandomSource random, double mean = 0, double standardDeviation = 1, DType dtype = DType.Float32)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        Tensor result = Empty(shape.ToArray(), dtype);
+        for (int i = 0; i < result.ElementCount; i++)
+        {
+            result.SetElement(i, mean + (standardDeviation * random.NextNormal()));
+        }
+
+        return result;
+    }
+
+    /// <summary>Samples from the uniform distribution on [<paramref name="low"/>, <paramref name="high"/>).</summary>
+    /// <remarks><inheritdoc cref="RandomNormal" path="/remarks"/></remarks>
+    public static Tensor RandomUniform(ReadOnlySpan<int> shape, RandomSource random, double low = 0, double high = 1, DType dtype = DType.Float32)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        Tensor result = Empty(shape.ToArray(), dtype);
+        for (int i = 0; i < result.ElementCount; i++)
+        {
+            result.SetElement(i, low + ((high - low) * random.NextDouble()));
+        }
+
+        return result;
+    }
+
+    /// <summary>An uninitialized tensor that an op is about to overwrite completely.</summary>
+    internal static Tensor Empty(int[] shape, DType dtype)
+    {
+        int count = Shapes.ElementCount(shape);
+        return dtype == DType.Float32
+            ? new Tensor(GC.AllocateUninitializedArray<float>(count), shape)
+            : new Tensor(GC.AllocateUninitializedArray<double>(count), shape);
+    }
+
+    private void SetElement(int flatIndex, double value)
+    {
+        if (_data is float[] floats)
+        {
+            floats[flatIndex] = (float)value;
+        }
+        else
+        {
+            ((double[])_data)[flatIndex] = value;
+        }
+    }
+
+    private static Tensor CreateCore<T>(ReadOnlySpan<T> data, ReadOnlySpan<int> shape)
+        where T : IFloatingPointIeee754<T>
+    {
+        int count = Shapes.ElementCount(shape);
+        if (data.Length != count)
+        {
+            throw new ArgumentException(
+                $"Create: {data.Length} values cannot fill shape {Shapes.Format(shape)}, which holds {count}.", nameof(data));
+        }
+
+        return new Tensor(data.ToArray(), shape.ToArray());
+    }
+
+    private static Tensor Create2D<T>(T[,] values)
+        where T : IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        int rows = values.GetLength(0), columns = values.GetLength(1);
+        var data = new T[rows * columns];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                data[(r * columns) + c] = values[r, c];
+            }
+        }
+
+        return new Tensor(data, [rows, columns]);
+    }
+}

@@ -1,0 +1,112 @@
+using System.Runtime.CompilerServices;
+
+namespace AutoGrad;
+
+/// <summary>
+/// An n-dimensional, row-major, contiguous array of <see cref="float"/> or <see cref="double"/> that
+/// records the operations applied to it, so that <see cref="Backward"/> can compute gradients.
+/// </summary>
+/// <remarks>
+/// <para>A tensor's values never change after an op has produced them, except through the explicit
+/// in-place methods (such as <see cref="AddInPlace"/>) that optimizers use under <see cref="NoGrad"/>.</para>
+/// <para>Tensors are not thread-safe; a computation and its <see cref="Backward"/> belong to one thread.</para>
+/// </remarks>
+public sealed partial class Tensor
+{
+    private readonly Array _data;
+    private readonly int[] _shape;
+
+    internal Tensor(Array data, int[] shape)
+    {
+        _data = data;
+        _shape = shape;
+        DType = data is double[] ? DType.Float64 : DType.Float32;
+    }
+
+    /// <summary>The element type.</summary>
+    public DType DType { get; }
+
+    /// <summary>The length of each axis, outermost first. A scalar has an empty shape.</summary>
+    public ReadOnlySpan<int> Shape => _shape;
+
+    /// <summary>The number of axes.</summary>
+    public int Rank => _shape.Length;
+
+    /// <summary>The number of elements: the product of <see cref="Shape"/> (1 for a scalar).</summary>
+    public int ElementCount => _data.Length;
+
+    /// <summary>
+    /// The element at <paramref name="index"/> (one index per axis; negative indices count from the end),
+    /// widened to <see cref="double"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The number of indices differs from <see cref="Rank"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside its axis.</exception>
+    [IndexerName("Element")] // "Item" is the PyTorch-named method below
+    public double this[params ReadOnlySpan<int> index] => ElementAt(FlatIndex(index));
+
+    /// <summary>The value of a one-element tensor, widened to <see cref="double"/> (PyTorch's <c>item()</c>).</summary>
+    /// <exception cref="InvalidOperationException">The tensor does not hold exactly one element.</exception>
+    public double Item()
+    {
+        if (ElementCount != 1)
+        {
+            throw new InvalidOperationException(
+                $"Item: only a one-element tensor has an item; this one has shape {Shapes.Format(_shape)} ({ElementCount} elements).");
+        }
+
+        return ElementAt(0);
+    }
+
+    /// <summary>A copy of the elements in row-major order.</summary>
+    /// <typeparam name="T"><see cref="float"/> for a <see cref="DType.Float32"/> tensor, <see cref="double"/> for <see cref="DType.Float64"/>.</typeparam>
+    /// <exception cref="InvalidOperationException"><typeparamref name="T"/> is not the tensor's element type.</exception>
+    public T[] ToArray<T>()
+        where T : IFloatingPointIeee754<T>
+        => AsReadOnlySpan<T>().ToArray();
+
+    /// <summary>The elements in row-major order, without copying.</summary>
+    /// <typeparam name="T"><see cref="float"/> for a <see cref="DType.Float32"/> tensor, <see cref="double"/> for <see cref="DType.Float64"/>.</typeparam>
+    /// <exception cref="InvalidOperationException"><typeparamref name="T"/> is not the tensor's element type.</exception>
+    public ReadOnlySpan<T> AsReadOnlySpan<T>()
+        where T : IFloatingPointIeee754<T>
+    {
+        if (_data is not T[] data)
+        {
+            throw new InvalidOperationException(
+                $"The tensor holds {DType.Name()} elements, not {typeof(T).Name}; convert it with ToDType first.");
+        }
+
+        return data;
+    }
+
+    /// <summary>The storage, for kernels; the caller knows the element type.</summary>
+    internal Span<T> AsSpan<T>() => (T[])_data;
+
+    private double ElementAt(int flatIndex) => _data is float[] floats ? floats[flatIndex] : ((double[])_data)[flatIndex];
+
+    private int FlatIndex(ReadOnlySpan<int> index)
+    {
+        if (index.Length != Rank)
+        {
+            throw new ArgumentException(
+                $"Indexer: {index.Length} indices given for a tensor of shape {Shapes.Format(_shape)}; one per axis is needed.",
+                nameof(index));
+        }
+
+        int flat = 0;
+        for (int axis = 0; axis < Rank; axis++)
+        {
+            int length = _shape[axis];
+            int i = index[axis] < 0 ? index[axis] + length : index[axis];
+            if (i < 0 || i >= length)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(index), index[axis], $"Indexer: index {index[axis]} is out of range for axis {axis} of length {length}.");
+            }
+
+            flat = (flat * length) + i;
+        }
+
+        return flat;
+    }
+}
