@@ -1,36 +1,44 @@
-namespace AutoGrad.Autodiff;
+namespace AutoGrad;
 
 /// <summary>Whether ops on this thread record themselves for <see cref="Tensor.Backward"/>.</summary>
 internal static class GradMode
 {
     [ThreadStatic]
-    private static int t_disabledDepth;
+    private static bool t_disabled;
 
     /// <summary>True unless the thread is inside a <see cref="Tensor.NoGrad"/> scope.</summary>
-    public static bool IsEnabled => t_disabledDepth == 0;
+    public static bool IsEnabled => !t_disabled;
 
-    public static void Disable() => t_disabledDepth++;
-
-    public static void Restore() => t_disabledDepth--;
+    /// <summary>Switches recording on or off and returns the previous setting.</summary>
+    public static bool Set(bool enabled)
+    {
+        bool previous = !t_disabled;
+        t_disabled = !enabled;
+        return previous;
+    }
 }
 
-/// <summary>A scope in which ops are not recorded; dispose it to record again. See <see cref="Tensor.NoGrad"/>.</summary>
-public readonly struct NoGradScope : IDisposable
+/// <summary>
+/// A scope that switches recording on or off for the current thread until it is disposed, when the previous
+/// setting returns. See <see cref="Tensor.NoGrad"/> and <see cref="Tensor.EnableGrad"/>.
+/// </summary>
+public readonly struct GradModeScope : IDisposable
 {
+    private readonly bool _previous;
     private readonly bool _active;
 
-    internal NoGradScope(bool active)
+    internal GradModeScope(bool enabled)
     {
-        _active = active;
-        GradMode.Disable();
+        _previous = GradMode.Set(enabled);
+        _active = true;
     }
 
-    /// <summary>Ends the scope; scopes nest, and recording resumes when the outermost one ends.</summary>
+    /// <summary>Restores the setting in force when the scope began; scopes nest.</summary>
     public void Dispose()
     {
         if (_active)
         {
-            GradMode.Restore();
+            GradMode.Set(_previous);
         }
     }
 }

@@ -55,7 +55,10 @@ public sealed partial class Tensor
     /// Starts a scope in which ops are not recorded and produce tensors that require no gradient:
     /// <c>using (Tensor.NoGrad()) { ... }</c>. Use it for evaluation and for parameter updates.
     /// </summary>
-    public static NoGradScope NoGrad() => new(active: true);
+    public static GradModeScope NoGrad() => new(enabled: false);
+
+    /// <summary>Starts a scope in which ops are recorded again, even inside a <see cref="NoGrad"/> scope.</summary>
+    public static GradModeScope EnableGrad() => new(enabled: true);
 
     /// <summary>Sets <see cref="RequiresGrad"/> and returns this tensor, for fluent construction of parameters.</summary>
     public Tensor RequireGrad(bool requiresGrad = true)
@@ -100,7 +103,7 @@ public sealed partial class Tensor
         }
 
         Tensor seed = gradient is null ? ImplicitSeed() : CheckSeed(gradient);
-        using NoGradScope noGrad = NoGrad();
+        using GradModeScope noGrad = NoGrad();
         if (Entry is null)
         {
             AccumulateGrad(seed);
