@@ -54,8 +54,12 @@ public sealed partial class Tensor
     /// <summary>A tensor of ones with the shape and element type of <paramref name="like"/>.</summary>
     public static Tensor OnesLike(Tensor like) => Ones(like.Shape, like.DType);
 
-    /// <summary>The 1-D tensor <c>[0, 1, …, stop − 1]</c>.</summary>
-    public static Tensor Arange(int stop, DType dtype = DType.Float32) => Arange(0, stop, 1, dtype);
+    /// <summary>The 1-D float32 tensor <c>[0, 1, …, stop − 1]</c>; for float64, use <c>Arange(0, stop, dtype: DType.Float64)</c>.</summary>
+    /// <remarks>
+    /// This overload takes no element type so that <c>Arange(5, 0)</c> means start 5, stop 0 (empty), as in PyTorch:
+    /// C# would convert the literal 0 to a <see cref="AutoGrad.DType"/>.
+    /// </remarks>
+    public static Tensor Arange(int stop) => Arange(0, stop);
 
     /// <summary>
     /// The 1-D tensor <c>[start, start + step, …]</c> of every value below <paramref name="stop"/>
@@ -104,7 +108,14 @@ public sealed partial class Tensor
         Tensor result = Empty(shape.ToArray(), dtype);
         for (int i = 0; i < result.ElementCount; i++)
         {
-            result.SetElement(i, low + ((high - low) * random.NextDouble()));
+            double value = low + ((high - low) * random.NextDouble());
+            if (dtype == DType.Float32 && (float)value >= high && low < high)
+            {
+                // Rounding to float32 must not reach the excluded upper bound.
+                value = float.BitDecrement((float)high);
+            }
+
+            result.SetElement(i, value);
         }
 
         return result;

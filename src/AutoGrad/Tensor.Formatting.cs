@@ -113,8 +113,9 @@ public sealed partial class Tensor
             double max = nonZero.DefaultIfEmpty(0).Max();
             double min = nonZero.DefaultIfEmpty(0).Min();
 
-            string pattern = integral && max < 1e8 ? "0'.'"
-                : max > 1e8 || min < 1e-4 || max / min > 1000 ? "0.0000e+00"
+            bool wide = max / min > 1000 || max > 1e8;
+            string pattern = integral ? (wide ? "0.0000e+00" : "0'.'")
+                : wide || min < 1e-4 ? "0.0000e+00"
                 : "0.0000";
             return new ElementFormat(pattern, values);
         }

@@ -20,7 +20,7 @@ public sealed partial class Tensor
     {
         _data = data;
         _shape = shape;
-        DType = data is double[] ? DType.Float64 : DType.Float32;
+        DType = data is double[]? DType.Float64 : DType.Float32;
     }
 
     /// <summary>The element type.</summary>

@@ -8,7 +8,7 @@ namespace AutoGrad.Kernels;
 /// <remarks>
 /// Axes of length 1 are dropped and neighbouring axes that every operand walks contiguously are
 /// merged, so a same-shape pair collapses to one run and <c>[3,1] ⊕ [1,4]</c> stays two axes.
-/// The last axis is always present; its strides are 0 or 1.
+/// The last axis is always present; its strides are 0 or 1. An output with no elements is the single axis [0].
 /// </remarks>
 internal sealed class BroadcastLayout
 {
@@ -35,6 +35,11 @@ internal sealed class BroadcastLayout
     /// <remarks>The caller has checked that both shapes broadcast to the output shape.</remarks>
     public static BroadcastLayout Create(ReadOnlySpan<int> outputShape, ReadOnlySpan<int> xShape, ReadOnlySpan<int> yShape)
     {
+        if (outputShape.Contains(0))
+        {
+            return new BroadcastLayout([0], [0], [0]);
+        }
+
         int rank = outputShape.Length;
         Span<int> xStrides = stackalloc int[Math.Max(rank, 1)];
         Span<int> yStrides = stackalloc int[Math.Max(rank, 1)];
@@ -86,6 +91,11 @@ internal sealed class BroadcastLayout
     public void ForEachRun<TRun>(ref TRun run)
         where TRun : IStridedRun, allows ref struct
     {
+        if (RunLength == 0)
+        {
+            return; // only an empty output has an empty run: Create folds it to one axis
+        }
+
         int outerRank = Shape.Length - 1;
         Span<int> index = stackalloc int[Math.Max(outerRank, 1)];
         index.Clear();
