@@ -84,7 +84,7 @@ public static class GradientCheck
     private static Tensor[] NumericJacobians(Func<Tensor[], Tensor> function, Tensor[] inputs, double epsilon)
     {
         using GradModeScope noGrad = Tensor.NoGrad();
-        Tensor[] points = [.. inputs.Select(x => x.Detach().Copy())];
+        Tensor[] points = [.. inputs.Select(x => x.Copy())];
         int m = function(points).ElementCount;
         var jacobians = new Tensor[points.Length];
         for (int j = 0; j < points.Length; j++)

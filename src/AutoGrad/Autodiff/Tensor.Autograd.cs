@@ -165,14 +165,16 @@ public sealed partial class Tensor
             return;
         }
 
-        if (gradient.DType != DType || !Shapes.Broadcast(_shape, gradient._shape, "AccumulateGrad").AsSpan().SequenceEqual(gradient._shape))
+        bool sameShape = gradient._shape.AsSpan().SequenceEqual(_shape);
+        if (gradient.DType != DType
+            || (!sameShape && !Shapes.Broadcast(_shape, gradient._shape, nameof(AccumulateGrad)).AsSpan().SequenceEqual(gradient._shape)))
         {
             throw new InvalidOperationException(
                 $"Internal error: a gradient of shape {Shapes.Format(gradient._shape)} ({gradient.DType.Name()}) cannot flow "
                 + $"to a tensor of shape {Shapes.Format(_shape)} ({DType.Name()}).");
         }
 
-        if (_grad is null && gradient._shape.AsSpan().SequenceEqual(_shape))
+        if (_grad is null && sameShape)
         {
             _grad = gradient.Copy();
         }

@@ -12,7 +12,7 @@ public sealed partial class Tensor
     /// <exception cref="ArgumentException">This shape does not broadcast to <paramref name="shape"/>.</exception>
     public Tensor BroadcastTo(params ReadOnlySpan<int> shape)
     {
-        Shapes.ElementCount(shape);
+        _ = Shapes.ElementCount(shape); // rejects negative lengths before they reach the broadcast message
         if (!Shapes.Broadcast(_shape, shape, nameof(BroadcastTo)).AsSpan().SequenceEqual(shape))
         {
             throw new ArgumentException(

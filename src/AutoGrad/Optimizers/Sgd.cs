@@ -26,7 +26,7 @@ public sealed class Sgd
             if (!p.IsLeaf || !p.RequiresGrad)
             {
                 throw new ArgumentException(
-                    $"Sgd: parameter {i} (shape {string.Join("×", p.Shape.ToArray())}) must be a leaf with RequiresGrad set.", nameof(parameters));
+                    $"Sgd: parameter {i} (shape [{string.Join(", ", p.Shape.ToArray())}]) must be a leaf with RequiresGrad set.", nameof(parameters));
             }
         }
 
