@@ -22,7 +22,15 @@ public sealed partial class Tensor
         ElementFormat format = ElementFormat.For(shown);
 
         var text = new StringBuilder(prefix);
-        AppendAxis(text, 0, 0, summarize, format, prefix.Length);
+        if (ElementCount == 0 && Rank > 0)
+        {
+            text.Append("[]"); // as PyTorch prints any empty tensor; the shape follows
+        }
+        else
+        {
+            AppendAxis(text, 0, 0, summarize, format, prefix.Length);
+        }
+
         text.Append(CultureInfo.InvariantCulture, $", shape={Shapes.Format(_shape)}, dtype={DType.Name()}");
         if (RequiresGrad)
         {

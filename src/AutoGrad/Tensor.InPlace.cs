@@ -30,6 +30,7 @@ public sealed partial class Tensor
                 + "update parameters inside a Tensor.NoGrad() scope.");
         }
 
+        MarkModified();
         if (DType == DType.Float32)
         {
             Span<float> values = AsSpan<float>();

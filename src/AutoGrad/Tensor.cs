@@ -16,11 +16,25 @@ public sealed partial class Tensor
     private readonly Array _data;
     private readonly int[] _shape;
 
+    // Shared by every view of the storage; bumped by in-place writes, so Backward can tell when a
+    // tensor an op saved has changed since (PyTorch's version counter).
+    private readonly StorageVersion _version;
+
     internal Tensor(Array data, int[] shape)
+        : this(data, shape, new StorageVersion())
+    {
+    }
+
+    private Tensor(Array data, int[] shape, StorageVersion version)
     {
         _data = data;
         _shape = shape;
-        DType = data is double[]? DType.Float64 : DType.Float32;
+        _version = version;
+        DType = data switch
+        {
+            double[] => DType.Float64,
+            _ => DType.Float32,
+        };
     }
 
     /// <summary>The element type.</summary>
@@ -79,6 +93,15 @@ public sealed partial class Tensor
         return data;
     }
 
+    /// <summary>How many in-place writes the storage has seen.</summary>
+    internal int Version => _version.Value;
+
+    /// <summary>A tensor of another shape over the same storage (and the same version counter).</summary>
+    internal Tensor View(int[] shape) => new(_data, shape, _version);
+
+    /// <summary>Records an in-place write to the storage.</summary>
+    internal void MarkModified() => _version.Value++;
+
     /// <summary>The storage, for kernels; the caller knows the element type.</summary>
     internal Span<T> AsSpan<T>() => (T[])_data;
 
@@ -108,5 +131,10 @@ public sealed partial class Tensor
         }
 
         return flat;
+    }
+
+    private sealed class StorageVersion
+    {
+        public int Value;
     }
 }

@@ -39,7 +39,8 @@ public sealed partial class Tensor
         {
             Tensor seed = ZerosLike(y);
             seed.SetElement(i, 1);
-            y.Backward(seed, retainGraph: i < m - 1);
+            // Retained: the graph may run through tensors the function captured, which are not ours to release.
+            y.BackwardInto(seed, retainGraph: true, onlyInto: leaves);
             for (int j = 0; j < leaves.Length; j++)
             {
                 if (leaves[j].Grad is { } grad)

@@ -5,6 +5,10 @@ namespace AutoGrad;
 
 public sealed partial class Tensor
 {
+    // During a Backward that accumulates into some leaves only (the Jacobian's inputs), those leaves.
+    [ThreadStatic]
+    private static Tensor[]? t_gradientTargets;
+
     private bool _requiresGrad;
     private bool _retainsGrad;
 
@@ -74,7 +78,7 @@ public sealed partial class Tensor
     public void RetainGrad() => _retainsGrad = true;
 
     /// <summary>A leaf that shares this tensor's storage but is cut from the graph: no gradient flows through it.</summary>
-    public Tensor Detach() => new(_data, _shape);
+    public Tensor Detach() => View(_shape);
 
     /// <summary>
     /// Computes the gradient of this tensor with respect to every leaf it was computed from that
@@ -93,7 +97,13 @@ public sealed partial class Tensor
     /// or its graph was released by an earlier Backward.
     /// </exception>
     /// <exception cref="ArgumentException"><paramref name="gradient"/> has another shape or element type.</exception>
-    public void Backward(Tensor? gradient = null, bool retainGraph = false)
+    public void Backward(Tensor? gradient = null, bool retainGraph = false) => BackwardInto(gradient, retainGraph, onlyInto: null);
+
+    /// <summary>
+    /// <see cref="Backward(Tensor?, bool)"/>, accumulating into the leaves in <paramref name="onlyInto"/> only
+    /// (all leaves when null), as PyTorch's <c>autograd.grad</c> does for the Jacobian.
+    /// </summary>
+    internal void BackwardInto(Tensor? gradient, bool retainGraph, Tensor[]? onlyInto)
     {
         if (!_requiresGrad)
         {
@@ -104,35 +114,57 @@ public sealed partial class Tensor
 
         Tensor seed = gradient is null ? ImplicitSeed() : CheckSeed(gradient);
         using GradModeScope noGrad = NoGrad();
-        if (Entry is null)
+        Tensor[]? outerTargets = t_gradientTargets;
+        t_gradientTargets = onlyInto;
+        try
         {
-            AccumulateGrad(seed);
-            return;
+            if (Entry is null)
+            {
+                AccumulateGrad(seed);
+            }
+            else
+            {
+                WalkTape(Entry, seed, retainGraph);
+            }
         }
+        finally
+        {
+            t_gradientTargets = outerTargets;
+        }
+    }
 
-        Tape tape = Entry.Tape;
-        if (tape.IsReleased)
+    /// <summary>
+    /// The reverse walk: from <paramref name="root"/> down the tape, every record whose output received a gradient
+    /// runs its rule; without <paramref name="retainGraph"/> each record is released once it has run.
+    /// </summary>
+    private static void WalkTape(TapeEntry root, Tensor seed, bool retainGraph)
+    {
+        if (root.IsReleased)
         {
             throw new InvalidOperationException(
                 "Backward: the graph that produced this tensor was released by an earlier Backward. "
                 + "Pass retainGraph: true to the earlier call to walk the graph more than once.");
         }
 
-        AccumulateGrad(seed);
-        int last = Entry.Index;
+        Tape tape = root.Tape;
+        root.Output.AccumulateGrad(seed);
         bool completed = false;
         try
         {
-            for (int i = last; i >= 0; i--)
+            for (int i = root.Index; i >= 0; i--)
             {
-                TapeEntry entry = tape[i];
-                if (entry.Output._grad is null)
+                TapeEntry? entry = tape.At(i);
+                if (entry?.Output._grad is null)
                 {
-                    continue; // this tensor does not lead to the output
+                    continue; // collected, or its output does not lead to the root
                 }
 
                 entry.Backward();
                 entry.Output.EndWorkingGradient();
+                if (!retainGraph)
+                {
+                    entry.Release();
+                }
             }
 
             completed = true;
@@ -141,15 +173,11 @@ public sealed partial class Tensor
         {
             if (!completed)
             {
-                for (int i = 0; i <= last; i++)
+                // Leave no half-propagated working gradients to leak into a later walk.
+                for (int i = root.Index; i >= 0; i--)
                 {
-                    tape[i].Output._grad = null;
+                    tape.At(i)?.Output._grad = null;
                 }
-            }
-
-            if (!retainGraph)
-            {
-                tape.Release();
             }
         }
     }
@@ -160,7 +188,7 @@ public sealed partial class Tensor
     /// </summary>
     internal void AccumulateGrad(Tensor gradient)
     {
-        if (!_requiresGrad)
+        if (!ReceivesGradient)
         {
             return;
         }
@@ -189,7 +217,7 @@ public sealed partial class Tensor
     internal void AccumulateGrad<TKernel>(Tensor outputGradient, Tensor saved)
         where TKernel : IGradientKernel
     {
-        if (!_requiresGrad)
+        if (!ReceivesGradient)
         {
             return;
         }
@@ -244,6 +272,10 @@ public sealed partial class Tensor
 
     /// <summary>The gradient flowing into this tensor during a backward rule: d(output)/d(this).</summary>
     internal Tensor OutputGradient => _grad ?? throw new InvalidOperationException("Internal error: no gradient reached this tensor.");
+
+    /// <summary>False for tensors that need no gradient, and for leaves outside the targets of a restricted Backward.</summary>
+    private bool ReceivesGradient
+        => _requiresGrad && (Entry is not null || t_gradientTargets is null || Array.IndexOf(t_gradientTargets, this) >= 0);
 
     private void Attach(Tape tape, TapeEntry entry)
     {

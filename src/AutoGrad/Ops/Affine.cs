@@ -19,7 +19,7 @@ public sealed partial class Tensor
         if (bias is not null)
         {
             CheckOperand(bias, nameof(Affine));
-            fits &= bias.Rank == 1 && bias._shape[0] == weight._shape[0];
+            fits = fits && bias.Rank == 1 && bias._shape[0] == weight._shape[0];
         }
 
         if (!fits)
@@ -30,7 +30,7 @@ public sealed partial class Tensor
                 nameof(weight));
         }
 
-        Tensor x = single ? new Tensor(_data, [1, _shape[0]]) : this;
+        Tensor x = single ? View([1, _shape[0]]) : this;
         Tensor z = Product(x, false, weight, true);
         if (bias is not null)
         {
@@ -40,7 +40,9 @@ public sealed partial class Tensor
         Tensor result = single ? new Tensor(z._data, [weight._shape[0]]) : z;
         return Record(result, this, weight, bias, static (z, x, w, b) =>
         {
-            Tensor dz = z.OutputGradient.Reshape(-1, w.Shape[0]);
+            // Explicit lengths rather than -1: any of them may be 0.
+            int rows = x.Rank == 1 ? 1 : x.Shape[0];
+            Tensor dz = z.OutputGradient.Reshape(rows, w.Shape[0]);
             if (x.RequiresGrad)
             {
                 x.AccumulateGrad(Product(dz, false, w, false).Reshape(x.Shape));
@@ -48,7 +50,7 @@ public sealed partial class Tensor
 
             if (w.RequiresGrad)
             {
-                w.AccumulateGrad(Product(dz, true, x.Reshape(-1, w.Shape[1]), false));
+                w.AccumulateGrad(Product(dz, true, x.Reshape(rows, w.Shape[1]), false));
             }
 
             b?.AccumulateGrad(dz);

@@ -7,7 +7,8 @@ public sealed partial class Tensor
     /// <summary>Element-wise maximum with broadcasting: <c>z = max(x, y)</c>; NaN in either operand gives NaN.</summary>
     /// <remarks>
     /// Backward: the gradient goes to the larger operand, <c>dx += dz ⊗ [x &gt; y]</c> and <c>dy += dz ⊗ [y &gt; x]</c>;
-    /// where <c>x = y</c> it is split evenly between them (as PyTorch does), each summed over broadcast axes.
+    /// where <c>x = y</c> it is split evenly between them, and where either is NaN both receive it (as in PyTorch);
+    /// each is summed over broadcast axes.
     /// </remarks>
     /// <exception cref="ArgumentException">The shapes do not broadcast or the element types differ.</exception>
     public Tensor Maximum(Tensor other)
@@ -40,11 +41,14 @@ public sealed partial class Tensor
             where T : IFloatingPointIeee754<T> => TensorPrimitives.Max(y, x, z);
     }
 
-    /// <summary>The share of max(x, y)'s gradient that x receives: 1 where x &gt; y, ½ where x = y, else 0.</summary>
+    /// <summary>
+    /// The share of max(x, y)'s gradient that x receives: 0 where x &lt; y, ½ where x = y, else 1 (so where
+    /// either is NaN, both operands receive the whole gradient, as in PyTorch).
+    /// </summary>
     private readonly struct GreaterShare : IElementFunction
     {
         public static T Invoke<T>(T x, T y)
             where T : IFloatingPointIeee754<T>
-            => x > y ? T.One : x == y ? T.CreateTruncating(0.5) : T.Zero;
+            => x < y ? T.Zero : x == y ? T.CreateTruncating(0.5) : T.One;
     }
 }

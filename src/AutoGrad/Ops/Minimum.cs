@@ -7,7 +7,8 @@ public sealed partial class Tensor
     /// <summary>Element-wise minimum with broadcasting: <c>z = min(x, y)</c>; NaN in either operand gives NaN.</summary>
     /// <remarks>
     /// Backward: the gradient goes to the smaller operand, <c>dx += dz ⊗ [x &lt; y]</c> and <c>dy += dz ⊗ [y &lt; x]</c>;
-    /// where <c>x = y</c> it is split evenly between them (as PyTorch does), each summed over broadcast axes.
+    /// where <c>x = y</c> it is split evenly between them, and where either is NaN both receive it (as in PyTorch);
+    /// each is summed over broadcast axes.
     /// </remarks>
     /// <exception cref="ArgumentException">The shapes do not broadcast or the element types differ.</exception>
     public Tensor Minimum(Tensor other)

@@ -11,7 +11,7 @@ public sealed partial class Tensor
     public Tensor Reshape(params ReadOnlySpan<int> shape)
     {
         int[] resolved = ResolveShape(shape);
-        Tensor y = new(_data, resolved);
+        Tensor y = View(resolved);
         return Record(y, this, static (y, x) => x.AccumulateGrad(y.OutputGradient.Reshape(x.Shape)));
     }
 

@@ -200,6 +200,22 @@ public sealed class ClosedFormTests
         TestTensors.AssertClose(jacobian, new double[6], 0);
     }
 
+    [Test]
+    public void Jacobian_and_GradientCheck_leave_the_gradients_and_graphs_of_captured_tensors_alone()
+    {
+        Tensor p = Tensor.Create(new[] { 2.0, 3.0 }).RequireGrad();
+        Tensor captured = p * 2; // a non-leaf with its own graph, captured by the function
+
+        Tensor jacobian = Tensor.Jacobian(v => v * captured, Tensor.Ones([2], DType.Float64));
+        GradientCheckResult check = GradientCheck.Run(v => v * captured, Tensor.Ones([2], DType.Float64));
+
+        TestTensors.AssertClose(jacobian, [4, 0, 0, 6], 0);
+        Assert.That(check.MaxError, Is.LessThan(1e-6));
+        Assert.That(p.Grad, Is.Null);
+        captured.Sum().Backward();
+        TestTensors.AssertClose(p.Grad!, [2, 2], 0);
+    }
+
     private static double[] Identity(int n) => Diagonal(Enumerable.Repeat(1.0, n).ToArray());
 
     private static double[] Diagonal(double[] values)

@@ -44,6 +44,24 @@ public sealed class MemoryTests
     }
 
     [Test]
+    public void A_long_lived_tensor_computed_from_parameters_does_not_keep_the_steps_that_use_it()
+    {
+        // A tied or precomputed weight kept across steps: its tape must not hold every later step.
+        var random = new RandomSource(4);
+        Tensor w = Tensor.RandomNormal([8, 8], random).RequireGrad();
+        Tensor tied = w * 0.5;
+        Tensor input = Tensor.RandomNormal([16, 8], random);
+
+        (long before, long after) = MeasureHeap(() => input.MatMul(tied).Relu().Sum().Backward(retainGraph: true));
+
+        Report("steps through a long-lived tensor", before, after);
+        Assert.That(after - before, Is.LessThan(AllowedGrowthBytes));
+        // Each step appends 4 records to the tape it shares with the long-lived tensor; dead ones are pruned
+        // (how many wait for a collection depends on the GC, so the bound is loose).
+        Assert.That(tied.Entry!.Tape.Count, Is.LessThan(Steps), "dead records are pruned from the shared tape");
+    }
+
+    [Test]
     public void Keeping_every_steps_output_keeps_its_graph_and_the_measurement_sees_it()
     {
         // The control: the same measurement must see a leak when there is one.

@@ -274,4 +274,74 @@ public sealed class TapeTests
         Assert.That(() => (w * 2).AddInPlace(Tensor.Ones([2])), Throws.InvalidOperationException);
         TestTensors.AssertClose(w, [1, 1], 0);
     }
+
+    [Test]
+    public void Backward_releases_only_what_it_walked_so_an_independent_loss_stays_differentiable()
+    {
+        Tensor a = Tensor.Create(new[] { 1.0, 2.0 }).RequireGrad();
+        Tensor b = Tensor.Create(new[] { 3.0, 4.0 }).RequireGrad();
+        Tensor first = (a * a).Sum();
+        Tensor second = (b * b).Sum();
+        Tensor total = first + second; // merges both computations onto one tape, e.g. for logging
+
+        first.Backward();
+        second.Backward();
+
+        TestTensors.AssertClose(a.Grad!, [2, 4], 0);
+        TestTensors.AssertClose(b.Grad!, [6, 8], 0);
+        Assert.That(total.Item(), Is.EqualTo(30));
+    }
+
+    [Test]
+    public void Backward_from_an_intermediate_releases_its_part_so_a_later_walk_through_it_throws()
+    {
+        Tensor w = Tensor.Create(new[] { 1.0, 2.0 }).RequireGrad();
+        Tensor hidden = (w + 1).Sum();
+        Tensor loss = hidden * 3;
+
+        hidden.Backward();
+
+        TestTensors.AssertClose(w.Grad!, [1, 1], 0);
+        Assert.That(() => loss.Backward(), Throws.InvalidOperationException.With.Message.Contains("retainGraph"));
+    }
+
+    [Test]
+    public void Changing_a_saved_tensor_in_place_before_Backward_is_reported_not_differentiated_wrongly()
+    {
+        Tensor w = Tensor.Create(new[] { 2.0 }).RequireGrad();
+        Tensor loss = (w * w * w).Sum();
+        using (Tensor.NoGrad())
+        {
+            w.AddInPlace(Tensor.Create(new[] { 1.0 }));
+        }
+
+        Assert.That(() => loss.Backward(), Throws.InvalidOperationException.With.Message.Contains("modified in place"));
+    }
+
+    [Test]
+    public void Changing_a_saved_tensor_through_a_view_that_shares_its_storage_is_reported_too()
+    {
+        Tensor v = Tensor.Create(new[] { 2.0 }).RequireGrad();
+        Tensor loss = v.Log().Sum();
+
+        v.Detach().AddInPlace(Tensor.Create(new[] { 2.0 }));
+
+        Assert.That(() => loss.Backward(), Throws.InvalidOperationException.With.Message.Contains("modified in place"));
+    }
+
+    [Test]
+    public void Updating_parameters_after_Backward_and_computing_again_is_fine()
+    {
+        Tensor w = Tensor.Create(new[] { 2.0 }).RequireGrad();
+        (w * w).Sum().Backward();
+        using (Tensor.NoGrad())
+        {
+            w.AddInPlace(w.Grad!, -0.25);
+        }
+
+        w.ZeroGrad();
+        (w * w).Sum().Backward();
+
+        TestTensors.AssertClose(w.Grad!, [2], 0);
+    }
 }

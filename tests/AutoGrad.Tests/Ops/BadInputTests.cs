@@ -26,6 +26,7 @@ public sealed class BadInputTests
         ("MatMul", [2, 3, 4], [4], (a, b) => a.MatMul(b)),
         ("Affine", [5, 3], [2, 4], (a, b) => a.Affine(b)),
         ("MseLoss", [4, 1], [4], Tensor.MseLoss),
+        ("Affine", [3], [], (a, b) => a.Affine(b, Tensor.Ones([3]))),
     ];
 
     public static IEnumerable<TestCaseData> Broadcasts()

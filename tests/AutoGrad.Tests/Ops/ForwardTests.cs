@@ -161,6 +161,41 @@ public sealed class ForwardTests
     }
 
     [Test]
+    public void Maximum_and_Minimum_pass_the_whole_gradient_to_both_operands_where_one_is_NaN()
+    {
+        Tensor a = Tensor.Create(new[] { double.NaN, 1.0 }).RequireGrad();
+        Tensor b = Tensor.Create(new[] { 0.0, 2.0 }).RequireGrad();
+
+        a.Maximum(b).Sum().Backward();
+        TestTensors.AssertClose(a.Grad!, [1, 0], 0);
+        TestTensors.AssertClose(b.Grad!, [1, 1], 0);
+
+        a.ZeroGrad();
+        b.ZeroGrad();
+        a.Minimum(b).Sum().Backward();
+        TestTensors.AssertClose(a.Grad!, [1, 1], 0);
+        TestTensors.AssertClose(b.Grad!, [1, 0], 0);
+    }
+
+    [TestCase(new[] { 2, 3 }, new[] { 0, 3 }, TestName = "Affine with no outputs differentiates to zero gradients")]
+    [TestCase(new[] { 2, 0 }, new[] { 3, 0 }, TestName = "Affine with no inputs differentiates to zero gradients")]
+    [TestCase(new[] { 0, 3 }, new[] { 2, 3 }, TestName = "Affine of an empty batch differentiates to zero gradients")]
+    [TestCase(new[] { 3 }, new[] { 0, 3 }, TestName = "Affine of one sample with no outputs differentiates to zero gradients")]
+    public void Affine_with_empty_axes(int[] inputShape, int[] weightShape)
+    {
+        Tensor x = Tensor.Ones(inputShape).RequireGrad();
+        Tensor w = Tensor.Ones(weightShape).RequireGrad();
+        Tensor b = Tensor.Ones([weightShape[0]]).RequireGrad();
+
+        x.Affine(w, b).Sum().Backward();
+
+        Assert.That(x.Grad!.ToArray<float>(), Is.All.Zero);
+        Assert.That(w.Grad!.Shape.ToArray(), Is.EqualTo(weightShape));
+        Assert.That(w.Grad!.ToArray<float>(), Is.All.Zero);
+        Assert.That(b.Grad!.ToArray<float>(), Is.All.EqualTo(inputShape[0] == 0 ? 0f : (float)(inputShape.Length == 1 ? 1 : inputShape[0])));
+    }
+
+    [Test]
     public void Gradients_at_the_kinks_follow_PyTorch()
     {
         Tensor x = Tensor.Create(new[] { 0.0, -1.0, 2.0 }).RequireGrad();
