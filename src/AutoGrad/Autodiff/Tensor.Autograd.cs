@@ -94,7 +94,8 @@ public sealed partial class Tensor
     /// </param>
     /// <exception cref="InvalidOperationException">
     /// This tensor requires no gradient, has several elements and no <paramref name="gradient"/> was given,
-    /// or its graph was released by an earlier Backward.
+    /// the part of the graph it needs was released by an earlier Backward, or a tensor an op saved was
+    /// changed in place since (<see cref="AddInPlace"/>).
     /// </exception>
     /// <exception cref="ArgumentException"><paramref name="gradient"/> has another shape or element type.</exception>
     public void Backward(Tensor? gradient = null, bool retainGraph = false) => BackwardInto(gradient, retainGraph, onlyInto: null);
