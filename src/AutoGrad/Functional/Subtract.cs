@@ -8,7 +8,7 @@ public sealed partial class Tensor
     public Tensor Subtract(Tensor other)
     {
         CheckOperand(other, nameof(Subtract));
-        Shapes.Broadcast(_shape, other._shape, nameof(Subtract));
+        _ = Shapes.Broadcast(_shape, other._shape, nameof(Subtract)); // so a mismatch is reported as Subtract, not Add
         return Add(other.Negate());
     }
 }

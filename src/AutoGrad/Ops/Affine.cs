@@ -37,7 +37,7 @@ public sealed partial class Tensor
             z.ZipInPlace<AddKernel>(bias);
         }
 
-        Tensor result = single ? new Tensor(z._data, [weight._shape[0]]) : z;
+        Tensor result = single ? z.View([weight._shape[0]]) : z;
         return Record(result, this, weight, bias, static (z, x, w, b) =>
         {
             // Explicit lengths rather than -1: any of them may be 0.

@@ -25,7 +25,7 @@ public sealed partial class Tensor
     {
         Tensor sum = Zeros(keptShape, DType);
         SumInto(sum);
-        Tensor y = new(sum._data, resultShape);
+        Tensor y = sum.View(resultShape);
         return Record(y, this, (y, x) => x.AccumulateGrad(y.OutputGradient.Reshape(keptShape).BroadcastTo(x.Shape)));
     }
 }
