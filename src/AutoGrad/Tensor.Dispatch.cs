@@ -13,11 +13,11 @@ public sealed partial class Tensor
         Tensor result = Empty(_shape, DType);
         if (DType == DType.Float32)
         {
-            TKernel.Apply(AsSpan<float>(), result.AsSpan<float>());
+            ParallelElementwise.Map<float, TKernel>(AsSpan<float>(), result.AsSpan<float>());
         }
         else
         {
-            TKernel.Apply(AsSpan<double>(), result.AsSpan<double>());
+            ParallelElementwise.Map<double, TKernel>(AsSpan<double>(), result.AsSpan<double>());
         }
 
         return result;
@@ -109,12 +109,12 @@ public sealed partial class Tensor
     }
 
     private static void ZipCore<T, TKernel>(Tensor x, Tensor y, Tensor z)
-        where T : IFloatingPointIeee754<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : IBinaryKernel
     {
         if (x._shape.AsSpan().SequenceEqual(z._shape) && y._shape.AsSpan().SequenceEqual(z._shape))
         {
-            TKernel.Apply(x.AsSpan<T>(), y.AsSpan<T>(), z.AsSpan<T>());
+            ParallelElementwise.Map<T, TKernel>(x.AsSpan<T>(), y.AsSpan<T>(), z.AsSpan<T>());
         }
         else
         {

@@ -214,9 +214,12 @@ public sealed partial class Tensor
         }
     }
 
-    /// <summary>Adds the fused backward step <c>dx[i] += g(dy[i], saved[i])</c> of a same-shape unary op to this tensor's gradient.</summary>
-    internal void AccumulateGrad<TKernel>(Tensor outputGradient, Tensor saved)
-        where TKernel : IGradientKernel
+    /// <summary>
+    /// Adds the fused backward step <c>dx[i] += g(dy[i], saved[i])</c> of <typeparamref name="TOperator"/> to this
+    /// tensor's gradient in one memory pass; <paramref name="outputGradient"/> and <paramref name="saved"/> have this shape.
+    /// </summary>
+    internal void AccumulateGrad<TOperator>(Tensor outputGradient, Tensor saved)
+        where TOperator : IAccumulateOperator
     {
         if (!ReceivesGradient)
         {
@@ -226,11 +229,11 @@ public sealed partial class Tensor
         _grad ??= ZerosLike(this);
         if (DType == DType.Float32)
         {
-            TKernel.Accumulate(outputGradient.AsSpan<float>(), saved.AsSpan<float>(), _grad.AsSpan<float>());
+            ParallelElementwise.Accumulate<float, TOperator>(outputGradient.AsSpan<float>(), saved.AsSpan<float>(), _grad.AsSpan<float>());
         }
         else
         {
-            TKernel.Accumulate(outputGradient.AsSpan<double>(), saved.AsSpan<double>(), _grad.AsSpan<double>());
+            ParallelElementwise.Accumulate<double, TOperator>(outputGradient.AsSpan<double>(), saved.AsSpan<double>(), _grad.AsSpan<double>());
         }
     }
 

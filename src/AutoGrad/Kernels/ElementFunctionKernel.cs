@@ -39,17 +39,3 @@ internal readonly struct ElementFunctionKernel<TFunction> : IBinaryKernel
         }
     }
 }
-
-/// <summary>Lifts a scalar <see cref="IElementFunction"/> to a fused backward kernel: <c>dx[i] += f(dy[i], saved[i])</c>.</summary>
-internal readonly struct ElementGradientKernel<TFunction> : IGradientKernel
-    where TFunction : IElementFunction
-{
-    public static void Accumulate<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> saved, Span<T> dx)
-        where T : IFloatingPointIeee754<T>
-    {
-        for (int i = 0; i < dx.Length; i++)
-        {
-            dx[i] += TFunction.Invoke(dy[i], saved[i]);
-        }
-    }
-}

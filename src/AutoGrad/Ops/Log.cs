@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using AutoGrad.Kernels;
 
 namespace AutoGrad;
@@ -9,7 +10,7 @@ public sealed partial class Tensor
     public Tensor Log()
     {
         Tensor y = Map<LogKernel>();
-        return Record(y, this, static (y, x) => x.AccumulateGrad<ElementGradientKernel<LogDerivative>>(y.OutputGradient, x));
+        return Record(y, this, static (y, x) => x.AccumulateGrad<LogGradient>(y.OutputGradient, x));
     }
 
     private readonly struct LogKernel : IUnaryKernel
@@ -18,10 +19,19 @@ public sealed partial class Tensor
             where T : IFloatingPointIeee754<T> => TensorPrimitives.Log(x, y);
     }
 
-    private readonly struct LogDerivative : IElementFunction
+    /// <summary><c>acc + dy / x</c>.</summary>
+    internal readonly struct LogGradient : IAccumulateOperator
     {
-        public static T Invoke<T>(T dy, T x)
-            where T : IFloatingPointIeee754<T>
-            => dy / x;
+        public static T Invoke<T>(T dy, T x, T acc)
+            where T : IFloatingPointIeee754<T> => acc + (dy / x);
+
+        public static Vector128<T> Invoke<T>(Vector128<T> dy, Vector128<T> x, Vector128<T> acc)
+            where T : IFloatingPointIeee754<T> => acc + (dy / x);
+
+        public static Vector256<T> Invoke<T>(Vector256<T> dy, Vector256<T> x, Vector256<T> acc)
+            where T : IFloatingPointIeee754<T> => acc + (dy / x);
+
+        public static Vector512<T> Invoke<T>(Vector512<T> dy, Vector512<T> x, Vector512<T> acc)
+            where T : IFloatingPointIeee754<T> => acc + (dy / x);
     }
 }

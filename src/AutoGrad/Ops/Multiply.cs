@@ -7,7 +7,8 @@ public sealed partial class Tensor
     /// <summary>Element-wise (Hadamard) product with broadcasting: <c>z = x ⊗ y</c>.</summary>
     /// <remarks>
     /// The Jacobian with respect to x is <c>diag(y)</c>, so backward is <c>dx += dz ⊗ y</c> and
-    /// <c>dy += dz ⊗ x</c>, each summed over the axes its operand was broadcast along.
+    /// <c>dy += dz ⊗ x</c>, each summed over the axes its operand was broadcast along. When no operand was
+    /// broadcast, each is one fused multiply-add pass into the gradient.
     /// </remarks>
     /// <exception cref="ArgumentException">The shapes do not broadcast or the element types differ.</exception>
     public Tensor Multiply(Tensor other)
@@ -16,6 +17,13 @@ public sealed partial class Tensor
         return Record(z, this, other, static (z, x, y) =>
         {
             Tensor dz = z.OutputGradient;
+            if (x._shape.AsSpan().SequenceEqual(z._shape) && y._shape.AsSpan().SequenceEqual(z._shape))
+            {
+                x.AccumulateGrad<MultiplyAddOperator>(dz, y);
+                y.AccumulateGrad<MultiplyAddOperator>(dz, x);
+                return;
+            }
+
             if (x.RequiresGrad)
             {
                 x.AccumulateGrad(dz.Multiply(y));

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using AutoGrad.Kernels;
 
 namespace AutoGrad;
@@ -18,9 +19,19 @@ public sealed partial class Tensor
             where T : IFloatingPointIeee754<T> => TensorPrimitives.Negate(x, y);
     }
 
-    private readonly struct NegateGradient : IGradientKernel
+    /// <summary><c>acc − dy</c>; the saved operand is not needed.</summary>
+    internal readonly struct NegateGradient : IAccumulateOperator
     {
-        public static void Accumulate<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> saved, Span<T> dx)
-            where T : IFloatingPointIeee754<T> => TensorPrimitives.Subtract(dx, dy, dx);
+        public static T Invoke<T>(T dy, T y, T acc)
+            where T : IFloatingPointIeee754<T> => acc - dy;
+
+        public static Vector128<T> Invoke<T>(Vector128<T> dy, Vector128<T> y, Vector128<T> acc)
+            where T : IFloatingPointIeee754<T> => acc - dy;
+
+        public static Vector256<T> Invoke<T>(Vector256<T> dy, Vector256<T> y, Vector256<T> acc)
+            where T : IFloatingPointIeee754<T> => acc - dy;
+
+        public static Vector512<T> Invoke<T>(Vector512<T> dy, Vector512<T> y, Vector512<T> acc)
+            where T : IFloatingPointIeee754<T> => acc - dy;
     }
 }

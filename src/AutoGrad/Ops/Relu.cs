@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using AutoGrad.Kernels;
 
 namespace AutoGrad;
@@ -5,11 +6,14 @@ namespace AutoGrad;
 public sealed partial class Tensor
 {
     /// <summary>Rectified linear unit: <c>y = max(0, x)</c>; NaN stays NaN.</summary>
-    /// <remarks>Backward, from the saved output: <c>dx += y &gt; 0 ? dy : 0</c>; the gradient at 0 is 0, as in PyTorch.</remarks>
+    /// <remarks>
+    /// Backward, from the saved output in one pass: <c>dx += y ≤ 0 ? 0 : dy</c>. The gradient at 0 is 0, and a NaN
+    /// output passes the gradient on, both as PyTorch's <c>threshold_backward</c> does.
+    /// </remarks>
     public Tensor Relu()
     {
         Tensor y = Map<ReluKernel>();
-        return Record(y, this, static (y, x) => x.AccumulateGrad<ElementGradientKernel<ReluDerivative>>(y.OutputGradient, y));
+        return Record(y, this, static (y, x) => x.AccumulateGrad<ReluGradient>(y.OutputGradient, y));
     }
 
     private readonly struct ReluKernel : IUnaryKernel
@@ -18,10 +22,19 @@ public sealed partial class Tensor
             where T : IFloatingPointIeee754<T> => TensorPrimitives.Max(x, T.Zero, y);
     }
 
-    private readonly struct ReluDerivative : IElementFunction
+    /// <summary><c>acc + (y ≤ 0 ? 0 : dy)</c>.</summary>
+    internal readonly struct ReluGradient : IAccumulateOperator
     {
-        public static T Invoke<T>(T dy, T y)
-            where T : IFloatingPointIeee754<T>
-            => y > T.Zero ? dy : T.Zero;
+        public static T Invoke<T>(T dy, T y, T acc)
+            where T : IFloatingPointIeee754<T> => acc + (y <= T.Zero ? T.Zero : dy);
+
+        public static Vector128<T> Invoke<T>(Vector128<T> dy, Vector128<T> y, Vector128<T> acc)
+            where T : IFloatingPointIeee754<T> => acc + Vector128.AndNot(dy, Vector128.LessThanOrEqual(y, Vector128<T>.Zero));
+
+        public static Vector256<T> Invoke<T>(Vector256<T> dy, Vector256<T> y, Vector256<T> acc)
+            where T : IFloatingPointIeee754<T> => acc + Vector256.AndNot(dy, Vector256.LessThanOrEqual(y, Vector256<T>.Zero));
+
+        public static Vector512<T> Invoke<T>(Vector512<T> dy, Vector512<T> y, Vector512<T> acc)
+            where T : IFloatingPointIeee754<T> => acc + Vector512.AndNot(dy, Vector512.LessThanOrEqual(y, Vector512<T>.Zero));
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using AutoGrad.Kernels;
 
 namespace AutoGrad;
@@ -9,7 +10,7 @@ public sealed partial class Tensor
     public Tensor Sqrt()
     {
         Tensor y = Map<SqrtKernel>();
-        return Record(y, this, static (y, x) => x.AccumulateGrad<ElementGradientKernel<SqrtDerivative>>(y.OutputGradient, y));
+        return Record(y, this, static (y, x) => x.AccumulateGrad<SqrtGradient>(y.OutputGradient, y));
     }
 
     private readonly struct SqrtKernel : IUnaryKernel
@@ -18,10 +19,19 @@ public sealed partial class Tensor
             where T : IFloatingPointIeee754<T> => TensorPrimitives.Sqrt(x, y);
     }
 
-    private readonly struct SqrtDerivative : IElementFunction
+    /// <summary><c>acc + dy / (2y)</c>, from the saved output y.</summary>
+    internal readonly struct SqrtGradient : IAccumulateOperator
     {
-        public static T Invoke<T>(T dy, T y)
-            where T : IFloatingPointIeee754<T>
-            => dy / (y + y);
+        public static T Invoke<T>(T dy, T y, T acc)
+            where T : IFloatingPointIeee754<T> => acc + (dy / (y + y));
+
+        public static Vector128<T> Invoke<T>(Vector128<T> dy, Vector128<T> y, Vector128<T> acc)
+            where T : IFloatingPointIeee754<T> => acc + (dy / (y + y));
+
+        public static Vector256<T> Invoke<T>(Vector256<T> dy, Vector256<T> y, Vector256<T> acc)
+            where T : IFloatingPointIeee754<T> => acc + (dy / (y + y));
+
+        public static Vector512<T> Invoke<T>(Vector512<T> dy, Vector512<T> y, Vector512<T> acc)
+            where T : IFloatingPointIeee754<T> => acc + (dy / (y + y));
     }
 }

@@ -4,7 +4,7 @@ using static AutoGrad.Tests.Kernels.KernelTestData;
 
 namespace AutoGrad.Tests.Kernels;
 
-/// <summary><see cref="ElementFunctionKernel{TFunction}"/> and <see cref="ElementGradientKernel{TFunction}"/> on every length 0..256.</summary>
+/// <summary><see cref="ElementFunctionKernel{TFunction}"/> on every length 0..256.</summary>
 [TestFixture(typeof(float))]
 [TestFixture(typeof(double))]
 public sealed class ElementFunctionKernelTests<T>
@@ -74,22 +74,6 @@ public sealed class ElementFunctionKernelTests<T>
             Assert.That(overX, Is.EqualTo(expected));
             Assert.That(overY, Is.EqualTo(expected));
         });
-    }
-
-    [Test]
-    public void Gradient_kernel_adds_to_the_existing_gradient_on_every_length()
-    {
-        for (int length = 0; length <= MaxLength; length++)
-        {
-            T[] dy = SmallIntegers<T>(length, seed: length);
-            T[] saved = SmallIntegers<T>(length, seed: length + 1000);
-            T[] dx = SmallIntegers<T>(length, seed: length + 2000);
-            T[] expected = [.. dx.Select((d, i) => d + F(dy[i], saved[i]))];
-
-            ElementGradientKernel<ThreeXMinusYSquared>.Accumulate<T>(dy, saved, dx);
-
-            Assert.That(dx, Is.EqualTo(expected), $"length {length}");
-        }
     }
 
     [Test]

@@ -1,0 +1,25 @@
+namespace AutoGrad;
+
+/// <summary>How many cores AutoGrad's kernels may use, as <c>torch.set_num_threads</c> sets PyTorch's.</summary>
+/// <remarks>
+/// Large element-wise operations and large matrix products are split across up to
+/// <see cref="MaxDegreeOfParallelism"/> threads of the .NET thread pool; small ones always run on the calling
+/// thread, because handing work to another core costs microseconds. The split is by contiguous ranges, each
+/// computed exactly as on one thread, so results do not depend on the setting.
+/// </remarks>
+public static class Parallelism
+{
+    private static int _maxDegreeOfParallelism = Environment.ProcessorCount;
+
+    /// <summary>The most threads one kernel call may use; 1 runs everything on the calling thread. Default: the processor count.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public static int MaxDegreeOfParallelism
+    {
+        get => Volatile.Read(ref _maxDegreeOfParallelism);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            Volatile.Write(ref _maxDegreeOfParallelism, value);
+        }
+    }
+}
