@@ -1,26 +1,309 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
 namespace AutoGrad.Kernels;
 
 /// <summary>General matrix multiply on row-major spans: <c>C (+)= op(A) · op(B)</c>.</summary>
 /// <remarks>
-/// The three layouts the affine op needs are computed without materializing a transpose: each inner
-/// loop is a contiguous span operation (a row scaled and added, or a dot product of two rows).
-/// This is the reference-quality kernel; cache blocking and register tiling come later, measured.
+/// <para>
+/// The blocked algorithm of BLIS and OpenBLAS: B is packed a block of <see cref="DepthBlock"/> rows at a time into
+/// panels one micro-tile wide, A a block of <see cref="RowBlockBytes"/> at a time into panels
+/// <see cref="GemmMicroKernels.Rows"/> tall, so that the micro-kernel reads both operands sequentially from cache
+/// (A's block stays in L2, B's micro-panel in L1). Packing is also where the transposed layouts are read, so
+/// <c>Aᵀ·B</c> and <c>A·Bᵀ</c> cost no materialized transpose. Edge tiles are zero-padded in the packed panels and
+/// computed into a scratch tile, so odd sizes run the same vector code as round ones.
+/// </para>
+/// <para>
+/// Large products are split across up to <see cref="Parallelism.MaxDegreeOfParallelism"/> threads by columns (or by
+/// rows when C is tall), each thread packing its own panels. Small products, and machines without 256-bit
+/// vectors, take a simpler loop of span operations.
+/// </para>
 /// </remarks>
-internal static class Gemm
+internal static unsafe class Gemm
 {
+    /// <summary>Rows of B (columns of A) per packed block: a B micro-panel of 256 rows is 32 KB for either element type.</summary>
+    private const int DepthBlock = 256;
+
+    /// <summary>Bytes of A per packed block, about an eighth of this machine's 1 MB L2.</summary>
+    private const int RowBlockBytes = 120 * 1024;
+
+    /// <summary>Columns of B per packed block.</summary>
+    private const int ColumnBlock = 2048;
+
+    /// <summary>Multiply-adds below which the packing costs more than it saves.</summary>
+    private const long SmallProduct = 16 * 16 * 16;
+
+    /// <summary>Multiply-adds per thread below which a second thread costs more than it saves.</summary>
+    private const long MinimumWorkPerThread = 64 * 64 * 64;
+
     /// <summary>
     /// <c>C[m×n] = A·B</c>, <c>Aᵀ·B</c> or <c>A·Bᵀ</c>; with <paramref name="accumulate"/> the product is added to C.
-    /// A is stored [m×k] (or [k×m] when transposed) and B [k×n] (or [n×k] when transposed).
+    /// A is stored [m×k] (or [k×m] when transposed) and B [k×n] (or [n×k] when transposed). C must not overlap A or B.
     /// </summary>
     public static void Multiply<T>(
         ReadOnlySpan<T> a, bool transposeA, ReadOnlySpan<T> b, bool transposeB, Span<T> c, int m, int n, int k, bool accumulate)
-        where T : IFloatingPointIeee754<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (transposeA && transposeB)
         {
             throw new NotSupportedException("Aᵀ·Bᵀ is not needed by any op; compute (B·A)ᵀ instead.");
         }
 
+        if (a.Length < (long)m * k || b.Length < (long)k * n || c.Length < (long)m * n)
+        {
+            throw new ArgumentException($"Gemm: spans of {a.Length}, {b.Length} and {c.Length} elements are too short for m={m}, n={n}, k={k}.");
+        }
+
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (!accumulate && k == 0)
+        {
+            c[..(m * n)].Clear();
+            return;
+        }
+
+        long work = (long)m * n * k;
+        if (!Vector256.IsHardwareAccelerated || work < SmallProduct || m < GemmMicroKernels.Rows)
+        {
+            MultiplyBySpans(a, transposeA, b, transposeB, c, m, n, k, accumulate);
+            return;
+        }
+
+        fixed (T* aPointer = a, bPointer = b, cPointer = c)
+        {
+            var product = new Product<T>(aPointer, transposeA, bPointer, transposeB, cPointer, m, n, k, accumulate);
+            int workers = (int)Math.Clamp(work / MinimumWorkPerThread, 1, Parallelism.MaxDegreeOfParallelism);
+            if (workers == 1)
+            {
+                product.Run(0, m, 0, n);
+                return;
+            }
+
+            // Split the longer side of C, on tile boundaries, so that each thread owns whole tiles.
+            bool byColumns = n >= m;
+            int length = byColumns ? n : m;
+            int grain = byColumns ? product.TileColumns : GemmMicroKernels.Rows;
+            Parallel.For(0, workers, worker =>
+            {
+                int start = Boundary(length, grain, workers, worker);
+                int end = Boundary(length, grain, workers, worker + 1);
+                if (byColumns)
+                {
+                    product.Run(0, m, start, end);
+                }
+                else
+                {
+                    product.Run(start, end, 0, n);
+                }
+            });
+        }
+    }
+
+    private static int Boundary(int length, int grain, int workers, int worker)
+        => worker == workers ? length : (int)((long)length * worker / workers) / grain * grain;
+
+    /// <summary>One product's operands and the blocked loops over a rectangle of its C.</summary>
+    private readonly struct Product<T>(T* a, bool transposeA, T* b, bool transposeB, T* c, int m, int n, int k, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public int TileColumns { get; } = 2 * (Vector512.IsHardwareAccelerated ? Vector512<T>.Count : Vector256<T>.Count);
+
+        private static int RowBlock => RowBlockBytes / sizeof(T) / DepthBlock / GemmMicroKernels.Rows * GemmMicroKernels.Rows;
+
+        /// <summary>C[rows, columns] (+)= the product's contribution, for rows [rowStart, rowEnd) and columns [columnStart, columnEnd).</summary>
+        public void Run(int rowStart, int rowEnd, int columnStart, int columnEnd)
+        {
+            int columnBlock = Math.Min(ColumnBlock, RoundUp(columnEnd - columnStart, TileColumns));
+            T* packedA = PackingBuffers<T>.A(RowBlock * DepthBlock);
+            T* packedB = PackingBuffers<T>.B(columnBlock * DepthBlock);
+            for (int j0 = columnStart; j0 < columnEnd; j0 += columnBlock)
+            {
+                int columns = Math.Min(columnBlock, columnEnd - j0);
+                for (int p0 = 0; p0 < k; p0 += DepthBlock)
+                {
+                    int depth = Math.Min(DepthBlock, k - p0);
+                    PackB(packedB, p0, depth, j0, columns);
+                    bool add = accumulate || p0 > 0;
+                    for (int i0 = rowStart; i0 < rowEnd; i0 += RowBlock)
+                    {
+                        int rows = Math.Min(RowBlock, rowEnd - i0);
+                        PackA(packedA, i0, rows, p0, depth);
+                        MultiplyBlock(packedA, packedB, i0, rows, j0, columns, depth, add);
+                    }
+                }
+            }
+        }
+
+        private void MultiplyBlock(T* packedA, T* packedB, int i0, int rows, int j0, int columns, int depth, bool add)
+        {
+            const int TileRows = GemmMicroKernels.Rows;
+            int tileColumns = TileColumns;
+            T* scratch = stackalloc T[TileRows * tileColumns];
+            for (int jr = 0; jr < columns; jr += tileColumns)
+            {
+                int width = Math.Min(tileColumns, columns - jr);
+                T* panelB = packedB + ((nint)jr * depth);
+                for (int ir = 0; ir < rows; ir += TileRows)
+                {
+                    int height = Math.Min(TileRows, rows - ir);
+                    T* panelA = packedA + ((nint)ir * depth);
+                    T* tile = c + ((nint)(i0 + ir) * n) + j0 + jr;
+                    if (height == TileRows && width == tileColumns)
+                    {
+                        MicroKernel(depth, panelA, panelB, tile, n, add);
+                    }
+                    else
+                    {
+                        MicroKernel(depth, panelA, panelB, scratch, tileColumns, add: false);
+                        for (int r = 0; r < height; r++)
+                        {
+                            var source = new ReadOnlySpan<T>(scratch + (r * tileColumns), width);
+                            var destination = new Span<T>(tile + ((nint)r * n), width);
+                            if (add)
+                            {
+                                TensorPrimitives.Add(destination, source, destination);
+                            }
+                            else
+                            {
+                                source.CopyTo(destination);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void MicroKernel(int depth, T* panelA, T* panelB, T* tile, nint ldc, bool add)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                GemmMicroKernels.Multiply512(depth, panelA, panelB, tile, ldc, add);
+            }
+            else
+            {
+                GemmMicroKernels.Multiply256(depth, panelA, panelB, tile, ldc, add);
+            }
+        }
+
+        /// <summary>A[i0.., p0..] into panels of six rows: <c>packed[ir·depth + p·6 + r] = A[i0 + ir + r, p0 + p]</c>, zero past the last row.</summary>
+        private void PackA(T* packed, int i0, int rows, int p0, int depth)
+        {
+            const int TileRows = GemmMicroKernels.Rows;
+            for (int ir = 0; ir < rows; ir += TileRows)
+            {
+                int height = Math.Min(TileRows, rows - ir);
+                T* panel = packed + ((nint)ir * depth);
+                if (height < TileRows)
+                {
+                    new Span<T>(panel, TileRows * depth).Clear();
+                }
+
+                if (transposeA)
+                {
+                    // A is stored [k×m]: the six elements of one p are adjacent.
+                    for (int p = 0; p < depth; p++)
+                    {
+                        T* source = a + ((nint)(p0 + p) * m) + i0 + ir;
+                        for (int r = 0; r < height; r++)
+                        {
+                            panel[(p * TileRows) + r] = source[r];
+                        }
+                    }
+                }
+                else
+                {
+                    // Six rows read side by side, each sequentially, so the panel is written in order.
+                    T* source = a + ((nint)(i0 + ir) * k) + p0;
+                    for (int p = 0; p < depth; p++)
+                    {
+                        for (int r = 0; r < height; r++)
+                        {
+                            panel[(p * TileRows) + r] = source[((nint)r * k) + p];
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>B[p0.., j0..] into panels one tile wide: <c>packed[jr·depth + p·w + j] = B[p0 + p, j0 + jr + j]</c>, zero past the last column.</summary>
+        private void PackB(T* packed, int p0, int depth, int j0, int columns)
+        {
+            int tileColumns = TileColumns;
+            for (int jr = 0; jr < columns; jr += tileColumns)
+            {
+                int width = Math.Min(tileColumns, columns - jr);
+                T* panel = packed + ((nint)jr * depth);
+                if (width < tileColumns)
+                {
+                    new Span<T>(panel, tileColumns * depth).Clear();
+                }
+
+                if (transposeB)
+                {
+                    // B is stored [n×k]: its rows, read side by side and each sequentially, are the panel's columns,
+                    // so the panel is written in order.
+                    T* source = b + ((nint)(j0 + jr) * k) + p0;
+                    for (int p = 0; p < depth; p++)
+                    {
+                        T* row = panel + (p * tileColumns);
+                        for (int j = 0; j < width; j++)
+                        {
+                            row[j] = source[((nint)j * k) + p];
+                        }
+                    }
+                }
+                else
+                {
+                    for (int p = 0; p < depth; p++)
+                    {
+                        new ReadOnlySpan<T>(b + ((nint)(p0 + p) * n) + j0 + jr, width).CopyTo(new Span<T>(panel + (p * tileColumns), width));
+                    }
+                }
+            }
+        }
+
+        private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+    }
+
+    /// <summary>Per-thread packing buffers, pinned and aligned to 64 bytes, grown on demand and then reused.</summary>
+    private static class PackingBuffers<T>
+        where T : unmanaged
+    {
+        [ThreadStatic]
+        private static T[]? t_a;
+
+        [ThreadStatic]
+        private static T[]? t_b;
+
+        public static T* A(int length) => Aligned(ref t_a, length);
+
+        public static T* B(int length) => Aligned(ref t_b, length);
+
+        private static T* Aligned(ref T[]? buffer, int length)
+        {
+            int padding = 64 / sizeof(T);
+            if (buffer is null || buffer.Length < length + padding)
+            {
+                buffer = GC.AllocateUninitializedArray<T>(length + padding, pinned: true);
+            }
+
+            nint address = (nint)Unsafe.AsPointer(ref buffer[0]);
+            return (T*)((address + 63) & ~(nint)63);
+        }
+    }
+
+    /// <summary>
+    /// The span-operation form: each inner loop is a contiguous span operation (a row scaled and added, or a dot
+    /// product of two rows). For small products and machines without 256-bit vectors.
+    /// </summary>
+    private static void MultiplyBySpans<T>(
+        ReadOnlySpan<T> a, bool transposeA, ReadOnlySpan<T> b, bool transposeB, Span<T> c, int m, int n, int k, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         if (!accumulate)
         {
             c[..(m * n)].Clear();

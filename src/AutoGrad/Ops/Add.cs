@@ -20,7 +20,8 @@ public sealed partial class Tensor
         });
     }
 
-    private readonly struct AddKernel : IBinaryKernel
+    /// <summary><c>z = x + y</c> by TensorPrimitives, which already runs at memory speed.</summary>
+    internal readonly struct AddKernel : IBinaryKernel
     {
         public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z)
             where T : IFloatingPointIeee754<T> => TensorPrimitives.Add(x, y, z);

@@ -36,7 +36,8 @@ public sealed partial class Tensor
         });
     }
 
-    private readonly struct MultiplyKernel : IBinaryKernel
+    /// <summary><c>z = x · y</c> by TensorPrimitives, which already runs at memory speed.</summary>
+    internal readonly struct MultiplyKernel : IBinaryKernel
     {
         public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z)
             where T : IFloatingPointIeee754<T> => TensorPrimitives.Multiply(x, y, z);

@@ -16,7 +16,8 @@ public sealed partial class Tensor
         return Record(y, this, static (y, x) => x.AccumulateGrad<ReluGradient>(y.OutputGradient, y));
     }
 
-    private readonly struct ReluKernel : IUnaryKernel
+    /// <summary><c>max(x, 0)</c> by TensorPrimitives, which propagates NaN.</summary>
+    internal readonly struct ReluKernel : IUnaryKernel
     {
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
             where T : IFloatingPointIeee754<T> => TensorPrimitives.Max(x, T.Zero, y);

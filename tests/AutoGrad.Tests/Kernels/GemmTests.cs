@@ -8,7 +8,7 @@ namespace AutoGrad.Tests.Kernels;
 [TestFixture(typeof(float))]
 [TestFixture(typeof(double))]
 public sealed class GemmTests<T>
-    where T : IFloatingPointIeee754<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Elements written past <c>m·n</c> in C: they must stay untouched.</summary>
     private static int TailLength => 8;
@@ -19,7 +19,13 @@ public sealed class GemmTests<T>
     /// <summary>Every size in every supported mode, overwriting and accumulating.</summary>
     private static IEnumerable<TestCaseData> Cases()
     {
-        (int M, int N, int K)[] sizes = [(1, 1, 1), (7, 13, 5), (65, 33, 129), (1, 17, 3), (16, 1, 9)];
+        // Odd sizes; exact tiles (6×32); a depth that crosses the 256-row packing block twice; more columns than one
+        // 2048-column block; and one large enough to be split across threads.
+        (int M, int N, int K)[] sizes =
+        [
+            (1, 1, 1), (7, 13, 5), (65, 33, 129), (1, 17, 3), (16, 1, 9), (6, 32, 16), (12, 64, 256), (130, 70, 520),
+            (7, 2100, 3), (257, 129, 300),
+        ];
         (bool TransposeA, bool TransposeB, string Name)[] modes = [(false, false, "A·B"), (true, false, "Aᵀ·B"), (false, true, "A·Bᵀ")];
         foreach ((int m, int n, int k) in sizes)
         {

@@ -1,0 +1,135 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace AutoGrad.Kernels;
+
+/// <summary>
+/// The register-blocked inner kernels of <see cref="Gemm"/>: a <see cref="Rows"/> × (two vectors) tile of C held in
+/// twelve vector registers while k runs, one fused multiply-add per register per step.
+/// </summary>
+/// <remarks>
+/// Operands come packed (<see cref="Gemm"/>): for each k step, <see cref="Rows"/> elements of A next to each other,
+/// then the tile's row of B as two whole vectors. Each step loads two vectors of B and broadcasts six elements of A
+/// into twelve independent accumulators, enough to hide the fused multiply-add latency (4 cycles here) at one
+/// per cycle.
+/// </remarks>
+internal static unsafe class GemmMicroKernels
+{
+    /// <summary>Rows of C per tile: six rows of two vectors is twelve accumulators plus three working registers.</summary>
+    public const int Rows = 6;
+
+    /// <summary>
+    /// <c>C[0..6, 0..2w] (+)= Σₚ a[p·6 + r] · b[p·2w + j]</c> with 512-bit vectors (w lanes each);
+    /// C rows are <paramref name="ldc"/> apart.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Multiply512<T>(int k, T* a, T* b, T* c, nint ldc, bool add)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        nint w = Vector512<T>.Count;
+        Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < k; p++)
+        {
+            Vector512<T> b0 = Vector512.Load(b);
+            Vector512<T> b1 = Vector512.Load(b + w);
+            Vector512<T> ai = Vector512.Create(a[0]);
+            c00 = VectorMath.FusedMultiplyAdd(ai, b0, c00);
+            c01 = VectorMath.FusedMultiplyAdd(ai, b1, c01);
+            ai = Vector512.Create(a[1]);
+            c10 = VectorMath.FusedMultiplyAdd(ai, b0, c10);
+            c11 = VectorMath.FusedMultiplyAdd(ai, b1, c11);
+            ai = Vector512.Create(a[2]);
+            c20 = VectorMath.FusedMultiplyAdd(ai, b0, c20);
+            c21 = VectorMath.FusedMultiplyAdd(ai, b1, c21);
+            ai = Vector512.Create(a[3]);
+            c30 = VectorMath.FusedMultiplyAdd(ai, b0, c30);
+            c31 = VectorMath.FusedMultiplyAdd(ai, b1, c31);
+            ai = Vector512.Create(a[4]);
+            c40 = VectorMath.FusedMultiplyAdd(ai, b0, c40);
+            c41 = VectorMath.FusedMultiplyAdd(ai, b1, c41);
+            ai = Vector512.Create(a[5]);
+            c50 = VectorMath.FusedMultiplyAdd(ai, b0, c50);
+            c51 = VectorMath.FusedMultiplyAdd(ai, b1, c51);
+            a += Rows;
+            b += 2 * w;
+        }
+
+        Store(c00, c01, c, w, add);
+        Store(c10, c11, c + ldc, w, add);
+        Store(c20, c21, c + (2 * ldc), w, add);
+        Store(c30, c31, c + (3 * ldc), w, add);
+        Store(c40, c41, c + (4 * ldc), w, add);
+        Store(c50, c51, c + (5 * ldc), w, add);
+    }
+
+    /// <summary>The 256-bit form of <see cref="Multiply512{T}"/>, for machines without AVX-512.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Multiply256<T>(int k, T* a, T* b, T* c, nint ldc, bool add)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        nint w = Vector256<T>.Count;
+        Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < k; p++)
+        {
+            Vector256<T> b0 = Vector256.Load(b);
+            Vector256<T> b1 = Vector256.Load(b + w);
+            Vector256<T> ai = Vector256.Create(a[0]);
+            c00 = VectorMath.FusedMultiplyAdd(ai, b0, c00);
+            c01 = VectorMath.FusedMultiplyAdd(ai, b1, c01);
+            ai = Vector256.Create(a[1]);
+            c10 = VectorMath.FusedMultiplyAdd(ai, b0, c10);
+            c11 = VectorMath.FusedMultiplyAdd(ai, b1, c11);
+            ai = Vector256.Create(a[2]);
+            c20 = VectorMath.FusedMultiplyAdd(ai, b0, c20);
+            c21 = VectorMath.FusedMultiplyAdd(ai, b1, c21);
+            ai = Vector256.Create(a[3]);
+            c30 = VectorMath.FusedMultiplyAdd(ai, b0, c30);
+            c31 = VectorMath.FusedMultiplyAdd(ai, b1, c31);
+            ai = Vector256.Create(a[4]);
+            c40 = VectorMath.FusedMultiplyAdd(ai, b0, c40);
+            c41 = VectorMath.FusedMultiplyAdd(ai, b1, c41);
+            ai = Vector256.Create(a[5]);
+            c50 = VectorMath.FusedMultiplyAdd(ai, b0, c50);
+            c51 = VectorMath.FusedMultiplyAdd(ai, b1, c51);
+            a += Rows;
+            b += 2 * w;
+        }
+
+        Store(c00, c01, c, w, add);
+        Store(c10, c11, c + ldc, w, add);
+        Store(c20, c21, c + (2 * ldc), w, add);
+        Store(c30, c31, c + (3 * ldc), w, add);
+        Store(c40, c41, c + (4 * ldc), w, add);
+        Store(c50, c51, c + (5 * ldc), w, add);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<T>(Vector512<T> left, Vector512<T> right, T* c, nint w, bool add)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (add)
+        {
+            left += Vector512.Load(c);
+            right += Vector512.Load(c + w);
+        }
+
+        left.Store(c);
+        right.Store(c + w);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<T>(Vector256<T> left, Vector256<T> right, T* c, nint w, bool add)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (add)
+        {
+            left += Vector256.Load(c);
+            right += Vector256.Load(c + w);
+        }
+
+        left.Store(c);
+        right.Store(c + w);
+    }
+}
