@@ -28,22 +28,27 @@ internal readonly struct ExpOperator : IUnaryOperator
     private const float P4 = 1.6666665459e-1f;
     private const float P5 = 5.0000001201e-1f;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Invoke<T>(T x)
         where T : IFloatingPointIeee754<T>
         => typeof(T) == typeof(float) ? Unsafe.BitCast<float, T>(Exp(Unsafe.BitCast<T, float>(x))) : T.Exp(x);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Invoke<T>(Vector128<T> x)
         where T : IFloatingPointIeee754<T>
         => typeof(T) == typeof(float) ? Exp(x.AsSingle()).As<float, T>() : Vector128.Exp(x.AsDouble()).As<double, T>();
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Invoke<T>(Vector256<T> x)
         where T : IFloatingPointIeee754<T>
         => typeof(T) == typeof(float) ? Exp(x.AsSingle()).As<float, T>() : Vector256.Exp(x.AsDouble()).As<double, T>();
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Invoke<T>(Vector512<T> x)
         where T : IFloatingPointIeee754<T>
         => typeof(T) == typeof(float) ? Exp(x.AsSingle()).As<float, T>() : Vector512.Exp(x.AsDouble()).As<double, T>();
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Exp(float x)
     {
         if (float.IsNaN(x))
@@ -65,8 +70,10 @@ internal readonly struct ExpOperator : IUnaryOperator
         return p * PowerOfTwo(half) * PowerOfTwo(exponent - half);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float PowerOfTwo(int k) => BitConverter.Int32BitsToSingle((k + 127) << 23);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> Exp(Vector128<float> x)
     {
         Vector128<float> clamped = Vector128.MinNative(Vector128.MaxNative(x, Vector128.Create(Lowest)), Vector128.Create(Highest));
@@ -85,8 +92,10 @@ internal readonly struct ExpOperator : IUnaryOperator
         return Vector128.ConditionalSelect(Vector128.IsNaN(x), x, result);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> PowerOfTwo(Vector128<int> k) => Vector128.ShiftLeft(k + Vector128.Create(127), 23).AsSingle();
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Exp(Vector256<float> x)
     {
         Vector256<float> clamped = Vector256.MinNative(Vector256.MaxNative(x, Vector256.Create(Lowest)), Vector256.Create(Highest));
@@ -105,8 +114,10 @@ internal readonly struct ExpOperator : IUnaryOperator
         return Vector256.ConditionalSelect(Vector256.IsNaN(x), x, result);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> PowerOfTwo(Vector256<int> k) => Vector256.ShiftLeft(k + Vector256.Create(127), 23).AsSingle();
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Exp(Vector512<float> x)
     {
         Vector512<float> clamped = Vector512.MinNative(Vector512.MaxNative(x, Vector512.Create(Lowest)), Vector512.Create(Highest));
@@ -125,5 +136,6 @@ internal readonly struct ExpOperator : IUnaryOperator
         return Vector512.ConditionalSelect(Vector512.IsNaN(x), x, result);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> PowerOfTwo(Vector512<int> k) => Vector512.ShiftLeft(k + Vector512.Create(127), 23).AsSingle();
 }

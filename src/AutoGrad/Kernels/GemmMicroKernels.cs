@@ -4,22 +4,25 @@ using System.Runtime.Intrinsics;
 namespace AutoGrad.Kernels;
 
 /// <summary>
-/// The register-blocked inner kernels of <see cref="Gemm"/>: a <see cref="Rows"/> × (two vectors) tile of C held in
-/// twelve vector registers while k runs, one fused multiply-add per register per step.
+/// The register-blocked inner kernels of <see cref="Gemm"/>: a tile of C, some rows × two vectors, held in vector
+/// registers while k runs, one fused multiply-add per register per step.
 /// </summary>
 /// <remarks>
-/// Operands come packed (<see cref="Gemm"/>): for each k step, <see cref="Rows"/> elements of A next to each other,
-/// then the tile's row of B as two whole vectors. Each step loads two vectors of B and broadcasts six elements of A
-/// into twelve independent accumulators, enough to hide the fused multiply-add latency (4 cycles here) at one
-/// per cycle.
+/// Operands come packed (<see cref="Gemm"/>): for each k step, the tile's rows of A next to each other, then the
+/// tile's row of B as two whole vectors. Each step loads two vectors of B and broadcasts each element of A into two
+/// independent accumulators: twelve or sixteen chains, enough to hide the fused multiply-add latency (4 cycles here)
+/// at one per cycle. AVX-512 has 32 registers, room for 8 rows (16 accumulators); AVX2 has 16, room for 6.
 /// </remarks>
 internal static unsafe class GemmMicroKernels
 {
-    /// <summary>Rows of C per tile: six rows of two vectors is twelve accumulators plus three working registers.</summary>
-    public const int Rows = 6;
+    /// <summary>Rows of C per tile of <see cref="Multiply512{T}"/>: sixteen accumulators plus three working registers of 32.</summary>
+    public const int Rows512 = 8;
+
+    /// <summary>Rows of C per tile of <see cref="Multiply256{T}"/>: twelve accumulators plus three working registers of 16.</summary>
+    public const int Rows256 = 6;
 
     /// <summary>
-    /// <c>C[0..6, 0..2w] (+)= Σₚ a[p·6 + r] · b[p·2w + j]</c> with 512-bit vectors (w lanes each);
+    /// <c>C[0..8, 0..2w] (+)= Σₚ a[p·8 + r] · b[p·2w + j]</c> with 512-bit vectors (w lanes each);
     /// C rows are <paramref name="ldc"/> apart.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -29,6 +32,7 @@ internal static unsafe class GemmMicroKernels
         nint w = Vector512<T>.Count;
         Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<T> c60 = default, c61 = default, c70 = default, c71 = default;
         for (int p = 0; p < k; p++)
         {
             Vector512<T> b0 = Vector512.Load(b);
@@ -51,7 +55,13 @@ internal static unsafe class GemmMicroKernels
             ai = Vector512.Create(a[5]);
             c50 = VectorMath.FusedMultiplyAdd(ai, b0, c50);
             c51 = VectorMath.FusedMultiplyAdd(ai, b1, c51);
-            a += Rows;
+            ai = Vector512.Create(a[6]);
+            c60 = VectorMath.FusedMultiplyAdd(ai, b0, c60);
+            c61 = VectorMath.FusedMultiplyAdd(ai, b1, c61);
+            ai = Vector512.Create(a[7]);
+            c70 = VectorMath.FusedMultiplyAdd(ai, b0, c70);
+            c71 = VectorMath.FusedMultiplyAdd(ai, b1, c71);
+            a += Rows512;
             b += 2 * w;
         }
 
@@ -61,9 +71,11 @@ internal static unsafe class GemmMicroKernels
         Store(c30, c31, c + (3 * ldc), w, add);
         Store(c40, c41, c + (4 * ldc), w, add);
         Store(c50, c51, c + (5 * ldc), w, add);
+        Store(c60, c61, c + (6 * ldc), w, add);
+        Store(c70, c71, c + (7 * ldc), w, add);
     }
 
-    /// <summary>The 256-bit form of <see cref="Multiply512{T}"/>, for machines without AVX-512.</summary>
+    /// <summary>The 256-bit form of <see cref="Multiply512{T}"/>, six rows tall, for machines without AVX-512.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply256<T>(int k, T* a, T* b, T* c, nint ldc, bool add)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -93,7 +105,7 @@ internal static unsafe class GemmMicroKernels
             ai = Vector256.Create(a[5]);
             c50 = VectorMath.FusedMultiplyAdd(ai, b0, c50);
             c51 = VectorMath.FusedMultiplyAdd(ai, b1, c51);
-            a += Rows;
+            a += Rows256;
             b += 2 * w;
         }
 

