@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace AutoGrad.Kernels;
 
@@ -217,9 +218,23 @@ internal static unsafe class Gemm
                 if (transposeA)
                 {
                     // A is stored [k×m]: the tile's elements of one p are adjacent.
-                    for (int p = 0; p < depth; p++)
+                    T* source = a + ((nint)p0 * m) + i0 + ir;
+                    if (height == 8 && Vector256.IsHardwareAccelerated)
                     {
-                        new ReadOnlySpan<T>(a + ((nint)(p0 + p) * m) + i0 + ir, height).CopyTo(new Span<T>(panel + (p * tileRows), height));
+                        for (int p = 0; p < depth; p++, source += m, panel += 8)
+                        {
+                            for (int r = 0; r < 8; r += Vector256<T>.Count)
+                            {
+                                Vector256.Load(source + r).Store(panel + r);
+                            }
+                        }
+                    }
+                    else
+                    {
+                        for (int p = 0; p < depth; p++, source += m, panel += tileRows)
+                        {
+                            new ReadOnlySpan<T>(source, height).CopyTo(new Span<T>(panel, height));
+                        }
                     }
                 }
                 else if (height == 8)
@@ -297,12 +312,19 @@ internal static unsafe class Gemm
                     // B is stored [n×k]: its rows, read side by side and each sequentially, are the panel's columns,
                     // so the panel is written in order.
                     T* source = b + ((nint)(j0 + jr) * k) + p0;
-                    for (int p = 0; p < depth; p++)
+                    int done = 0;
+                    if (typeof(T) == typeof(float) && Avx.IsSupported && width == tileColumns)
+                    {
+                        done = PackTransposed((float*)source, k, (float*)panel, depth, tileColumns);
+                    }
+
+                    for (int p = done; p < depth; p++)
                     {
                         T* row = panel + (p * tileColumns);
-                        for (int j = 0; j < width; j++)
+                        T* element = source + p;
+                        for (int j = 0; j < width; j++, element += k)
                         {
-                            row[j] = source[((nint)j * k) + p];
+                            row[j] = *element;
                         }
                     }
                 }
@@ -326,6 +348,44 @@ internal static unsafe class Gemm
         }
 
         private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+    }
+
+    /// <summary>
+    /// The transposed float32 read of <c>PackB</c> in 8×8 blocks: eight rows of B (eight columns of the panel) are
+    /// loaded as vectors and transposed in registers, so the panel gets whole vectors instead of single elements.
+    /// Returns how many of the <paramref name="depth"/> rows were packed (a multiple of 8); the caller packs the rest.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int PackTransposed(float* source, nint stride, float* panel, int depth, int panelWidth)
+    {
+        int packed = depth / 8 * 8;
+        for (int j = 0; j < panelWidth; j += 8)
+        {
+            float* rows = source + (j * stride);
+            for (int p = 0; p < packed; p += 8)
+            {
+                // The textbook 8×8 transpose: interleave pairs of rows, then pairs of pairs, then swap 128-bit halves.
+                Vector256<float> r0 = Avx.LoadVector256(rows + p), r1 = Avx.LoadVector256(rows + stride + p);
+                Vector256<float> r2 = Avx.LoadVector256(rows + (2 * stride) + p), r3 = Avx.LoadVector256(rows + (3 * stride) + p);
+                Vector256<float> r4 = Avx.LoadVector256(rows + (4 * stride) + p), r5 = Avx.LoadVector256(rows + (5 * stride) + p);
+                Vector256<float> r6 = Avx.LoadVector256(rows + (6 * stride) + p), r7 = Avx.LoadVector256(rows + (7 * stride) + p);
+                Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+                Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+                Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+                Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+                float* column = panel + ((nint)p * panelWidth) + j;
+                Avx.Store(column, Avx.Permute2x128(u0, u4, 0x20));
+                Avx.Store(column + panelWidth, Avx.Permute2x128(u1, u5, 0x20));
+                Avx.Store(column + (2 * panelWidth), Avx.Permute2x128(u2, u6, 0x20));
+                Avx.Store(column + (3 * panelWidth), Avx.Permute2x128(u3, u7, 0x20));
+                Avx.Store(column + (4 * panelWidth), Avx.Permute2x128(u0, u4, 0x31));
+                Avx.Store(column + (5 * panelWidth), Avx.Permute2x128(u1, u5, 0x31));
+                Avx.Store(column + (6 * panelWidth), Avx.Permute2x128(u2, u6, 0x31));
+                Avx.Store(column + (7 * panelWidth), Avx.Permute2x128(u3, u7, 0x31));
+            }
+        }
+
+        return packed;
     }
 
     /// <summary>Per-thread packing buffers, pinned and aligned to 64 bytes, grown on demand and then reused.</summary>
