@@ -9,17 +9,16 @@ namespace AutoGrad;
 /// </remarks>
 public static class Parallelism
 {
-    private static int _maxDegreeOfParallelism = Environment.ProcessorCount;
-
     /// <summary>The most threads one kernel call may use; 1 runs everything on the calling thread. Default: the processor count.</summary>
+    /// <remarks>Read at the start of each kernel call, so a change applies to the next call.</remarks>
     /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
     public static int MaxDegreeOfParallelism
     {
-        get => Volatile.Read(ref _maxDegreeOfParallelism);
+        get;
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            Volatile.Write(ref _maxDegreeOfParallelism, value);
+            field = value;
         }
-    }
+    } = Environment.ProcessorCount;
 }

@@ -43,8 +43,17 @@ internal sealed class ElementwiseCase
 
     public ElementwiseOp Op { get; }
 
-    /// <summary>Bytes read and written per element, counted as STREAM does (no write-allocate traffic).</summary>
-    public static int BytesPerElement(ElementwiseOp op) => op is ElementwiseOp.Relu or ElementwiseOp.Exp or ElementwiseOp.Sigmoid ? 8 : 12;
+    /// <summary>
+    /// Bytes read and written per float32 element, counted as STREAM does (no write-allocate traffic): one in and one
+    /// out for the unary ops, two in and one out for the binary ones, and for ReLU backward dy, y and the gradient in
+    /// and the gradient out.
+    /// </summary>
+    public static int BytesPerElement(ElementwiseOp op) => op switch
+    {
+        ElementwiseOp.Relu or ElementwiseOp.Exp or ElementwiseOp.Sigmoid => 8,
+        ElementwiseOp.ReluBackward => 16,
+        _ => 12,
+    };
 
     public void ScalarLoop()
     {

@@ -11,8 +11,8 @@ namespace AutoGrad.Benchmarks.Machine;
 [Config(typeof(PeerJob))]
 public class MachineBenchmarks
 {
-    /// <summary>Floating-point operations per thread per <see cref="FmaPeak"/> call: 2²⁷.</summary>
-    public const long FlopsPerThread = 1L << 27;
+    /// <summary>Floating-point operations per thread per <see cref="FmaPeak"/> call: 2³⁰, about 10 ms, so that starting the threads is noise.</summary>
+    public const long FlopsPerThread = 1L << 30;
 
     /// <summary>Bytes each <see cref="MemoryBandwidth"/> call moves, counted as STREAM's Copy does: 256 MiB read and 256 MiB written.</summary>
     public const long BytesPerCopy = 2L * ArrayBytes;
@@ -39,7 +39,7 @@ public class MachineBenchmarks
     public float FmaPeak()
     {
         float[] partial = new float[Threads];
-        Parallel.For(0, Threads, thread => partial[thread] = Vector512.IsHardwareAccelerated ? Fma512() : Fma256());
+        OnEveryThread(thread => partial[thread] = Vector512.IsHardwareAccelerated ? Fma512() : Fma256());
         return partial.Sum();
     }
 
@@ -48,7 +48,28 @@ public class MachineBenchmarks
     public void MemoryBandwidth()
     {
         int chunk = _source.Length / Threads;
-        Parallel.For(0, Threads, thread => Copy(_source.AsSpan(thread * chunk, chunk), _destination.AsSpan(thread * chunk, chunk)));
+        OnEveryThread(thread => Copy(_source.AsSpan(thread * chunk, chunk), _destination.AsSpan(thread * chunk, chunk)));
+    }
+
+    // One dedicated thread per share, started together: a thread pool may run both shares of a short loop on one
+    // thread, which would measure one core twice.
+    private void OnEveryThread(Action<int> share)
+    {
+        using var start = new Barrier(Threads);
+        Thread[] threads = [.. Enumerable.Range(0, Threads).Select(index => new Thread(() =>
+        {
+            start.SignalAndWait();
+            share(index);
+        }))];
+        foreach (Thread thread in threads)
+        {
+            thread.Start();
+        }
+
+        foreach (Thread thread in threads)
+        {
+            thread.Join();
+        }
     }
 
     private static void Copy(ReadOnlySpan<float> source, Span<float> destination)
