@@ -14,10 +14,9 @@ namespace AutoGrad.Benchmarks.Kernels;
 /// <c>--filter '*ElementwiseBenchmarks.AutoGrad*'</c>.
 /// </remarks>
 [Config(typeof(Config))]
-public class ElementwiseBenchmarks
+public class ElementwiseBenchmarks : ThreadCountBenchmark
 {
     private ElementwiseCase _case = null!;
-    private int _threadsBefore;
 
     [ParamsAllValues]
     public ElementwiseOp Op { get; set; }
@@ -30,12 +29,8 @@ public class ElementwiseBenchmarks
     public void Setup()
     {
         _case = new ElementwiseCase(Op, Length);
-        _threadsBefore = Parallelism.MaxDegreeOfParallelism;
-        Parallelism.MaxDegreeOfParallelism = 1;
+        UseThreads(1);
     }
-
-    [GlobalCleanup]
-    public void Cleanup() => Parallelism.MaxDegreeOfParallelism = _threadsBefore;
 
     [Benchmark(Baseline = true)]
     public void ScalarLoop() => _case.ScalarLoop();

@@ -9,10 +9,9 @@ namespace AutoGrad.Benchmarks.Kernels;
 /// loop, at each vector width? Square sizes and the layer shapes of a small MLP in the three modes the affine op uses.
 /// </summary>
 [Config(typeof(Config))]
-public class GemmBenchmarks
+public class GemmBenchmarks : ThreadCountBenchmark
 {
     private GemmCase _case = null!;
-    private int _threadsBefore;
 
     [ParamsSource(nameof(Shapes))]
     public string Shape { get; set; } = "";
@@ -23,12 +22,8 @@ public class GemmBenchmarks
     public void Setup()
     {
         _case = new GemmCase(Shape);
-        _threadsBefore = Parallelism.MaxDegreeOfParallelism;
-        Parallelism.MaxDegreeOfParallelism = 1;
+        UseThreads(1);
     }
-
-    [GlobalCleanup]
-    public void Cleanup() => Parallelism.MaxDegreeOfParallelism = _threadsBefore;
 
     [Benchmark(Baseline = true)]
     public void Naive() => _case.Naive();

@@ -6,10 +6,9 @@ namespace AutoGrad.Benchmarks.Peers;
 
 /// <summary>AutoGrad's side of the element-wise comparison with PyTorch (benchmarks/peers/torch_kernels.py): the same ops and lengths at 1 and 2 threads.</summary>
 [Config(typeof(PeerJob))]
-public class ElementwisePeerBenchmarks
+public class ElementwisePeerBenchmarks : ThreadCountBenchmark
 {
     private ElementwiseCase _case = null!;
-    private int _threadsBefore;
 
     [ParamsAllValues]
     public ElementwiseOp Op { get; set; }
@@ -24,12 +23,8 @@ public class ElementwisePeerBenchmarks
     public void Setup()
     {
         _case = new ElementwiseCase(Op, Length);
-        _threadsBefore = Parallelism.MaxDegreeOfParallelism;
-        Parallelism.MaxDegreeOfParallelism = Threads;
+        UseThreads(Threads);
     }
-
-    [GlobalCleanup]
-    public void Cleanup() => Parallelism.MaxDegreeOfParallelism = _threadsBefore;
 
     [Benchmark]
     public void Elementwise() => _case.AutoGrad();

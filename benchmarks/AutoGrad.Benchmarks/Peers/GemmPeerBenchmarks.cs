@@ -6,10 +6,9 @@ namespace AutoGrad.Benchmarks.Peers;
 
 /// <summary>AutoGrad's side of the GEMM comparison with PyTorch (benchmarks/peers/torch_kernels.py): the same shapes at 1 and 2 threads.</summary>
 [Config(typeof(PeerJob))]
-public class GemmPeerBenchmarks
+public class GemmPeerBenchmarks : ThreadCountBenchmark
 {
     private GemmCase _case = null!;
-    private int _threadsBefore;
 
     [ParamsSource(nameof(Shapes))]
     public string Shape { get; set; } = "";
@@ -23,12 +22,8 @@ public class GemmPeerBenchmarks
     public void Setup()
     {
         _case = new GemmCase(Shape);
-        _threadsBefore = Parallelism.MaxDegreeOfParallelism;
-        Parallelism.MaxDegreeOfParallelism = Threads;
+        UseThreads(Threads);
     }
-
-    [GlobalCleanup]
-    public void Cleanup() => Parallelism.MaxDegreeOfParallelism = _threadsBefore;
 
     [Benchmark]
     public void Gemm() => _case.AutoGrad();
