@@ -3,7 +3,8 @@ using AutoGrad.Kernels;
 
 namespace AutoGrad;
 
-// The bridge from ops to kernels: picks the element type once per call, checks operands, allocates results.
+// The bridge from ops to kernels: picks the element type once per call, checks operands, allocates results, and
+// hands long same-shape work to ParallelElementwise, which splits it across cores.
 public sealed partial class Tensor
 {
     /// <summary>A new tensor of this shape holding <c>f(x[i])</c> for the unary kernel <typeparamref name="TKernel"/>.</summary>
