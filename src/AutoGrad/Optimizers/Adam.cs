@@ -99,14 +99,6 @@ public class Adam : Optimizer
         parameter.AddQuotientInPlace(state.Mean, denominator, -rate / biasCorrection1);
     }
 
-    private void CheckSetting(double value, bool valid, string requirement, string name)
-    {
-        if (!valid)
-        {
-            throw new ArgumentOutOfRangeException(name, value, $"{Name}: {name} must be {requirement}.");
-        }
-    }
-
     /// <summary>One parameter's running means m and v, its step count, and a scratch tensor for the denominator.</summary>
     private sealed class State(Tensor mean, Tensor squareMean, Tensor scratch)
     {

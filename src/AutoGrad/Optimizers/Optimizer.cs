@@ -119,6 +119,15 @@ public abstract class Optimizer
     /// <summary>Applies the rule to parameter <paramref name="index"/>, in place; called inside <see cref="Tensor.NoGrad"/> with a finite gradient.</summary>
     protected abstract void Update(int index, Tensor parameter, Tensor gradient);
 
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the setting and what it must be, unless <paramref name="valid"/>.</summary>
+    protected void CheckSetting(double value, bool valid, string requirement, string name)
+    {
+        if (!valid)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{Name}: {name} must be {requirement}.");
+        }
+    }
+
     /// <summary>A new zero tensor of <paramref name="like"/>'s shape and type, for optimizer state.</summary>
     protected static Tensor NewState(Tensor like) => Tensor.ZerosLike(like);
 }

@@ -33,9 +33,9 @@ public sealed class Sgd : Optimizer
     public Sgd(IEnumerable<Tensor> parameters, double learningRate, double momentum = 0, double dampening = 0, bool nesterov = false, double weightDecay = 0)
         : base(parameters, learningRate)
     {
-        CheckRange(momentum, 0, 1, upperIncluded: false, nameof(momentum));
-        CheckRange(dampening, 0, 1, upperIncluded: true, nameof(dampening));
-        CheckRange(weightDecay, 0, double.PositiveInfinity, upperIncluded: false, nameof(weightDecay));
+        CheckSetting(momentum, momentum is >= 0 and < 1, "in [0, 1)", nameof(momentum));
+        CheckSetting(dampening, dampening is >= 0 and <= 1, "in [0, 1]", nameof(dampening));
+        CheckSetting(weightDecay, weightDecay >= 0 && double.IsFinite(weightDecay), "finite and non-negative", nameof(weightDecay));
         if (nesterov && (momentum == 0 || dampening != 0))
         {
             throw new ArgumentException("Sgd: Nesterov momentum needs a momentum above 0 and no dampening.", nameof(nesterov));
@@ -94,15 +94,6 @@ public sealed class Sgd : Optimizer
         else
         {
             parameter.AddInPlace(buffer, -rate);
-        }
-    }
-
-    private static void CheckRange(double value, double low, double high, bool upperIncluded, string name)
-    {
-        if (!(value >= low && (value < high || (upperIncluded && value == high))))
-        {
-            throw new ArgumentOutOfRangeException(
-                name, value, $"Sgd: {name} must be in [{low}, {high}{(upperIncluded ? "]" : ")")}.");
         }
     }
 
