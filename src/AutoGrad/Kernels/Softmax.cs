@@ -86,6 +86,11 @@ internal static class Softmax
         where T : IFloatingPointIeee754<T>
     {
         int length = x.Length / inner;
+        if (length == 0)
+        {
+            return;
+        }
+
         x[..inner].CopyTo(max);
         for (int a = 1; a < length; a++)
         {
