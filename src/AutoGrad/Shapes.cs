@@ -3,7 +3,7 @@ using System.Globalization;
 namespace AutoGrad;
 
 /// <summary>Shape arithmetic shared by the factories and the ops: validation, broadcasting, messages.</summary>
-internal static class Shapes
+public static class Shapes
 {
     /// <summary>Formats a shape as PyTorch prints a size: <c>[2, 3]</c>.</summary>
     public static string Format(ReadOnlySpan<int> shape)
@@ -18,7 +18,7 @@ internal static class Shapes
     }
 
     /// <summary>The number of elements of <paramref name="shape"/>, after checking every length is non-negative.</summary>
-    public static int ElementCount(ReadOnlySpan<int> shape, string paramName = "shape")
+    internal static int ElementCount(ReadOnlySpan<int> shape, string paramName = "shape")
     {
         long count = 1;
         foreach (int length in shape)
@@ -43,7 +43,7 @@ internal static class Shapes
     /// or contain a 1, and the result takes the larger.
     /// </summary>
     /// <exception cref="ArgumentException">The shapes do not broadcast; the message names the op and both shapes.</exception>
-    public static int[] Broadcast(ReadOnlySpan<int> a, ReadOnlySpan<int> b, string op)
+    internal static int[] Broadcast(ReadOnlySpan<int> a, ReadOnlySpan<int> b, string op)
     {
         if (a.SequenceEqual(b))
         {
@@ -70,7 +70,7 @@ internal static class Shapes
     }
 
     /// <summary>Resolves an axis that may count from the end (<c>-1</c> is the last) and checks its range.</summary>
-    public static int NormalizeAxis(int axis, int rank, string op)
+    internal static int NormalizeAxis(int axis, int rank, string op)
     {
         int resolved = axis < 0 ? axis + rank : axis;
         if (resolved < 0 || resolved >= rank)

@@ -1,7 +1,11 @@
 using AutoGrad.Autodiff;
+using AutoGrad.Kernels;
 
 namespace AutoGrad;
 
+// The in-place updates optimizers and initializers are built from (PyTorch's add_, mul_, addcmul_, addcdiv_,
+// lerp_, sqrt_, fill_, copy_). They are unrecorded, so each refuses a tensor whose change would falsify a
+// gradient; operands must have this tensor's shape and element type (no broadcasting).
 public sealed partial class Tensor
 {
     /// <summary>
@@ -15,22 +19,7 @@ public sealed partial class Tensor
     /// </exception>
     public void AddInPlace(Tensor other, double scale = 1)
     {
-        CheckOperand(other, nameof(AddInPlace));
-        if (!other.Shape.SequenceEqual(Shape))
-        {
-            throw new ArgumentException(
-                $"AddInPlace: shapes {Shapes.Format(Shape)} and {Shapes.Format(other.Shape)} differ; an in-place update needs equal shapes.",
-                nameof(other));
-        }
-
-        if (!IsLeaf || (RequiresGrad && GradMode.IsEnabled))
-        {
-            throw new InvalidOperationException(
-                "AddInPlace: a tensor that takes part in a recorded computation cannot change in place; "
-                + "update parameters inside a Tensor.NoGrad() scope.");
-        }
-
-        MarkModified();
+        CheckInPlace(nameof(AddInPlace), other);
         if (DType == DType.Float32)
         {
             Span<float> values = AsSpan<float>();
@@ -41,5 +30,188 @@ public sealed partial class Tensor
             Span<double> values = AsSpan<double>();
             TensorPrimitives.MultiplyAdd(other.AsSpan<double>(), scale, values, values);
         }
+    }
+
+    /// <summary><c>this += value</c> at every element, in place and unrecorded.</summary>
+    /// <exception cref="InvalidOperationException">As for <see cref="AddInPlace(Tensor, double)"/>.</exception>
+    public void AddInPlace(double value)
+    {
+        CheckInPlace(nameof(AddInPlace));
+        if (DType == DType.Float32)
+        {
+            TensorPrimitives.Add(AsSpan<float>(), (float)value, AsSpan<float>());
+        }
+        else
+        {
+            TensorPrimitives.Add(AsSpan<double>(), value, AsSpan<double>());
+        }
+    }
+
+    /// <summary><c>this *= factor</c> at every element, in place and unrecorded.</summary>
+    /// <exception cref="InvalidOperationException">As for <see cref="AddInPlace(Tensor, double)"/>.</exception>
+    public void MultiplyInPlace(double factor)
+    {
+        CheckInPlace(nameof(MultiplyInPlace));
+        if (DType == DType.Float32)
+        {
+            TensorPrimitives.Multiply(AsSpan<float>(), (float)factor, AsSpan<float>());
+        }
+        else
+        {
+            TensorPrimitives.Multiply(AsSpan<double>(), factor, AsSpan<double>());
+        }
+    }
+
+    /// <summary>
+    /// <c>this += scale · x ⊙ y</c>, in place and unrecorded, in one pass (PyTorch's <c>addcmul_</c>):
+    /// Adam's <c>v += (1 − β₂) g ⊙ g</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shapes or element types differ.</exception>
+    /// <exception cref="InvalidOperationException">As for <see cref="AddInPlace(Tensor, double)"/>.</exception>
+    public void AddProductInPlace(Tensor x, Tensor y, double scale = 1)
+    {
+        CheckInPlace(nameof(AddProductInPlace), x, y);
+        if (DType == DType.Float32)
+        {
+            Elementwise.Accumulate<float, ScaledProductOperator>(x.AsSpan<float>(), y.AsSpan<float>(), (float)scale, AsSpan<float>());
+        }
+        else
+        {
+            Elementwise.Accumulate<double, ScaledProductOperator>(x.AsSpan<double>(), y.AsSpan<double>(), scale, AsSpan<double>());
+        }
+    }
+
+    /// <summary>
+    /// <c>this += scale · numerator ⊘ denominator</c>, in place and unrecorded, in one pass (PyTorch's
+    /// <c>addcdiv_</c>): Adam's <c>θ −= η̂ · m / d</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shapes or element types differ.</exception>
+    /// <exception cref="InvalidOperationException">As for <see cref="AddInPlace(Tensor, double)"/>.</exception>
+    public void AddQuotientInPlace(Tensor numerator, Tensor denominator, double scale = 1)
+    {
+        CheckInPlace(nameof(AddQuotientInPlace), numerator, denominator);
+        if (DType == DType.Float32)
+        {
+            Elementwise.Accumulate<float, ScaledQuotientOperator>(
+                numerator.AsSpan<float>(), denominator.AsSpan<float>(), (float)scale, AsSpan<float>());
+        }
+        else
+        {
+            Elementwise.Accumulate<double, ScaledQuotientOperator>(
+                numerator.AsSpan<double>(), denominator.AsSpan<double>(), scale, AsSpan<double>());
+        }
+    }
+
+    /// <summary>
+    /// <c>this += weight · (end − this)</c>, in place and unrecorded (PyTorch's <c>lerp_</c>): the moving
+    /// average <c>m ← β m + (1 − β) g</c> is <c>m.LerpInPlace(g, 1 − β)</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shapes or element types differ.</exception>
+    /// <exception cref="InvalidOperationException">As for <see cref="AddInPlace(Tensor, double)"/>.</exception>
+    public void LerpInPlace(Tensor end, double weight)
+    {
+        CheckInPlace(nameof(LerpInPlace), end);
+        if (DType == DType.Float32)
+        {
+            TensorPrimitives.Lerp(AsSpan<float>(), end.AsSpan<float>(), (float)weight, AsSpan<float>());
+        }
+        else
+        {
+            TensorPrimitives.Lerp(AsSpan<double>(), end.AsSpan<double>(), weight, AsSpan<double>());
+        }
+    }
+
+    /// <summary><c>this = √this</c> at every element, in place and unrecorded.</summary>
+    /// <exception cref="InvalidOperationException">As for <see cref="AddInPlace(Tensor, double)"/>.</exception>
+    public void SqrtInPlace()
+    {
+        CheckInPlace(nameof(SqrtInPlace));
+        if (DType == DType.Float32)
+        {
+            TensorPrimitives.Sqrt(AsSpan<float>(), AsSpan<float>());
+        }
+        else
+        {
+            TensorPrimitives.Sqrt(AsSpan<double>(), AsSpan<double>());
+        }
+    }
+
+    /// <summary>Sets every element to <paramref name="value"/>, in place and unrecorded.</summary>
+    /// <exception cref="InvalidOperationException">As for <see cref="AddInPlace(Tensor, double)"/>.</exception>
+    public void FillInPlace(double value)
+    {
+        CheckInPlace(nameof(FillInPlace));
+        Fill(value);
+    }
+
+    /// <summary>
+    /// Copies <paramref name="source"/>'s elements into this tensor, in place and unrecorded, converting the element
+    /// type if it differs (PyTorch's <c>copy_</c>): how initializers and weight loading set parameters.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shapes differ.</exception>
+    /// <exception cref="InvalidOperationException">As for <see cref="AddInPlace(Tensor, double)"/>.</exception>
+    public void CopyFrom(Tensor source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        CheckSameShape(nameof(CopyFrom), source);
+        CheckWritable(nameof(CopyFrom));
+        switch (DType, source.DType)
+        {
+            case (DType.Float32, DType.Float32):
+                source.AsSpan<float>().CopyTo(AsSpan<float>());
+                break;
+            case (DType.Float64, DType.Float64):
+                source.AsSpan<double>().CopyTo(AsSpan<double>());
+                break;
+            case (DType.Float32, _):
+                TensorPrimitives.ConvertTruncating<double, float>(source.AsSpan<double>(), AsSpan<float>());
+                break;
+            default:
+                TensorPrimitives.ConvertTruncating<float, double>(source.AsSpan<float>(), AsSpan<double>());
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Throws unless this tensor may change in place and every operand matches its shape and element type;
+    /// then records the write in the version counter.
+    /// </summary>
+    private void CheckInPlace(string op, Tensor? first = null, Tensor? second = null)
+    {
+        if (first is not null)
+        {
+            CheckOperand(first, op);
+            CheckSameShape(op, first);
+        }
+
+        if (second is not null)
+        {
+            CheckOperand(second, op);
+            CheckSameShape(op, second);
+        }
+
+        CheckWritable(op);
+    }
+
+    private void CheckSameShape(string op, Tensor operand)
+    {
+        if (!operand.Shape.SequenceEqual(Shape))
+        {
+            throw new ArgumentException(
+                $"{op}: shapes {Shapes.Format(Shape)} and {Shapes.Format(operand.Shape)} differ; an in-place update needs equal shapes.");
+        }
+    }
+
+    /// <summary>Throws if changing this tensor would falsify a gradient; otherwise records the write in the version counter.</summary>
+    private void CheckWritable(string op)
+    {
+        if (!IsLeaf || (RequiresGrad && GradMode.IsEnabled))
+        {
+            throw new InvalidOperationException(
+                $"{op}: a tensor that takes part in a recorded computation cannot change in place; "
+                + "update parameters inside a Tensor.NoGrad() scope.");
+        }
+
+        MarkModified();
     }
 }

@@ -8,7 +8,7 @@ namespace AutoGrad;
 /// </summary>
 /// <remarks>
 /// <para>A tensor's values never change after an op has produced them, except through the explicit
-/// in-place methods (such as <see cref="AddInPlace"/>) that optimizers use under <see cref="NoGrad"/>.</para>
+/// in-place methods (such as <see cref="AddInPlace(Tensor, double)"/>) that optimizers use under <see cref="NoGrad"/>.</para>
 /// <para>Tensors are not thread-safe; a computation and its <see cref="Backward"/> belong to one thread.</para>
 /// </remarks>
 public sealed partial class Tensor
@@ -70,6 +70,17 @@ public sealed partial class Tensor
 
         return ElementAt(0);
     }
+
+    /// <summary>
+    /// Whether every element is finite (neither NaN nor ±∞); true for an empty tensor. Optimizers ask it of each
+    /// gradient before they change anything.
+    /// </summary>
+    public bool AllFinite() => ElementCount == 0 || DType switch
+    {
+        // The largest magnitude is NaN when any element is NaN, and ∞ when any is infinite.
+        DType.Float32 => float.IsFinite(TensorPrimitives.MaxMagnitude(AsReadOnlySpan<float>())),
+        _ => double.IsFinite(TensorPrimitives.MaxMagnitude(AsReadOnlySpan<double>())),
+    };
 
     /// <summary>A copy of the elements in row-major order.</summary>
     /// <typeparam name="T"><see cref="float"/> for a <see cref="DType.Float32"/> tensor, <see cref="double"/> for <see cref="DType.Float64"/>.</typeparam>

@@ -95,7 +95,7 @@ public sealed partial class Tensor
     /// <exception cref="InvalidOperationException">
     /// This tensor requires no gradient, has several elements and no <paramref name="gradient"/> was given,
     /// the part of the graph it needs was released by an earlier Backward, or a tensor an op saved was
-    /// changed in place since (<see cref="AddInPlace"/>).
+    /// changed in place since (<see cref="AddInPlace(Tensor, double)"/>).
     /// </exception>
     /// <exception cref="ArgumentException"><paramref name="gradient"/> has another shape or element type.</exception>
     public void Backward(Tensor? gradient = null, bool retainGraph = false) => BackwardInto(gradient, retainGraph, onlyInto: null);

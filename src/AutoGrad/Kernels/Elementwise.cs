@@ -128,6 +128,58 @@ internal static class Elementwise
         }
     }
 
+    /// <summary>
+    /// <c>acc[i] = acc[i] + g(x[i], y[i], scale)</c> in one pass, as the operator computes it: the in-place
+    /// updates of optimizers (<c>acc + scale·x·y</c>, <c>acc + scale·x/y</c>).
+    /// </summary>
+    public static void Accumulate<T, TOperator>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, T scale, Span<T> acc)
+        where T : IFloatingPointIeee754<T>
+        where TOperator : IScaledAccumulateOperator
+    {
+        CheckLengths(x.Length, acc.Length);
+        CheckLengths(y.Length, acc.Length);
+        ref T xRef = ref MemoryMarshal.GetReference(x);
+        ref T yRef = ref MemoryMarshal.GetReference(y);
+        ref T accRef = ref MemoryMarshal.GetReference(acc);
+        nuint length = (nuint)acc.Length;
+        nuint i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var s = Vector512.Create(scale);
+            for (; i + (nuint)Vector512<T>.Count <= length; i += (nuint)Vector512<T>.Count)
+            {
+                TOperator.Invoke(Vector512.LoadUnsafe(ref xRef, i), Vector512.LoadUnsafe(ref yRef, i), s, Vector512.LoadUnsafe(ref accRef, i))
+                    .StoreUnsafe(ref accRef, i);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var s = Vector256.Create(scale);
+            for (; i + (nuint)Vector256<T>.Count <= length; i += (nuint)Vector256<T>.Count)
+            {
+                TOperator.Invoke(Vector256.LoadUnsafe(ref xRef, i), Vector256.LoadUnsafe(ref yRef, i), s, Vector256.LoadUnsafe(ref accRef, i))
+                    .StoreUnsafe(ref accRef, i);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            var s = Vector128.Create(scale);
+            for (; i + (nuint)Vector128<T>.Count <= length; i += (nuint)Vector128<T>.Count)
+            {
+                TOperator.Invoke(Vector128.LoadUnsafe(ref xRef, i), Vector128.LoadUnsafe(ref yRef, i), s, Vector128.LoadUnsafe(ref accRef, i))
+                    .StoreUnsafe(ref accRef, i);
+            }
+        }
+
+        for (; i < length; i++)
+        {
+            ref T a = ref Unsafe.Add(ref accRef, i);
+            a = TOperator.Invoke(Unsafe.Add(ref xRef, i), Unsafe.Add(ref yRef, i), scale, a);
+        }
+    }
+
     // One loop for the three binary cases; the operand structs make "load a vector at i" either a load or a
     // broadcast made once, so the scalar cases cost no per-element index arithmetic.
     private static void Binary<T, TOperator, TX, TY>(TX x, TY y, Span<T> z)

@@ -69,3 +69,26 @@ internal interface IAccumulateOperator
     static abstract Vector512<T> Invoke<T>(Vector512<T> x, Vector512<T> y, Vector512<T> acc)
         where T : IFloatingPointIeee754<T>;
 }
+
+/// <summary>
+/// An in-place update with a run-time scale: returns <c>acc + g(x, y, scale)</c>, computed in one pass
+/// (optimizers' <c>θ + s·m/d</c> and <c>v + s·g·g</c>).
+/// </summary>
+internal interface IScaledAccumulateOperator
+{
+    /// <summary>Computes <c>acc + g(x, y, scale)</c>.</summary>
+    static abstract T Invoke<T>(T x, T y, T scale, T acc)
+        where T : IFloatingPointIeee754<T>;
+
+    /// <summary>Computes <c>acc + g(x, y, scale)</c> lane by lane.</summary>
+    static abstract Vector128<T> Invoke<T>(Vector128<T> x, Vector128<T> y, Vector128<T> scale, Vector128<T> acc)
+        where T : IFloatingPointIeee754<T>;
+
+    /// <inheritdoc cref="Invoke{T}(Vector128{T}, Vector128{T}, Vector128{T}, Vector128{T})"/>
+    static abstract Vector256<T> Invoke<T>(Vector256<T> x, Vector256<T> y, Vector256<T> scale, Vector256<T> acc)
+        where T : IFloatingPointIeee754<T>;
+
+    /// <inheritdoc cref="Invoke{T}(Vector128{T}, Vector128{T}, Vector128{T}, Vector128{T})"/>
+    static abstract Vector512<T> Invoke<T>(Vector512<T> x, Vector512<T> y, Vector512<T> scale, Vector512<T> acc)
+        where T : IFloatingPointIeee754<T>;
+}

@@ -27,4 +27,25 @@ internal static class VectorMath
         => typeof(T) == typeof(float)
             ? Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>()
             : Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+
+    /// <summary>The natural logarithm, lane by lane, by the runtime's vector <c>Log</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Log<T>(Vector128<T> x)
+        => typeof(T) == typeof(float)
+            ? Vector128.Log(x.AsSingle()).As<float, T>()
+            : Vector128.Log(x.AsDouble()).As<double, T>();
+
+    /// <inheritdoc cref="Log{T}(Vector128{T})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Log<T>(Vector256<T> x)
+        => typeof(T) == typeof(float)
+            ? Vector256.Log(x.AsSingle()).As<float, T>()
+            : Vector256.Log(x.AsDouble()).As<double, T>();
+
+    /// <inheritdoc cref="Log{T}(Vector128{T})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Log<T>(Vector512<T> x)
+        => typeof(T) == typeof(float)
+            ? Vector512.Log(x.AsSingle()).As<float, T>()
+            : Vector512.Log(x.AsDouble()).As<double, T>();
 }

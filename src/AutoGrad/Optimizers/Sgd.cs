@@ -1,76 +1,119 @@
 namespace AutoGrad.Optimizers;
 
-/// <summary>Plain stochastic gradient descent: <c>θ ← θ − η · ∂L/∂θ</c> for every parameter θ.</summary>
+/// <summary>
+/// Stochastic gradient descent with optional momentum, Nesterov momentum and weight decay, by PyTorch's rule:
+/// <code>
+/// d = g + λθ                                  (weight decay λ)
+/// b = d on the first step, else μb + (1 − τ)d  (momentum μ, dampening τ)
+/// u = d + μb with Nesterov, else b (or d without momentum)
+/// θ ← θ − ηu
+/// </code>
+/// Without momentum and decay this is plain <c>θ ← θ − η·∂L/∂θ</c>.
+/// </summary>
 /// <example>
 /// <code>
-/// var sgd = new Sgd([w, b], learningRate: 0.1);
+/// var sgd = new Sgd(model.Parameters(), learningRate: 0.1, momentum: 0.9);
+/// sgd.ZeroGrad();
 /// loss.Backward();
 /// sgd.Step();
-/// sgd.ZeroGrad();
 /// </code>
 /// </example>
-public sealed class Sgd
+public sealed class Sgd : Optimizer
 {
-    private readonly Tensor[] _parameters;
-    private double _learningRate;
+    private readonly Tensor?[] _momentumBuffers;
 
-    /// <summary>Creates an optimizer for <paramref name="parameters"/>: leaf tensors that require gradients.</summary>
-    /// <exception cref="ArgumentException">A parameter is not a leaf requiring a gradient, or the learning rate is invalid.</exception>
-    public Sgd(IEnumerable<Tensor> parameters, double learningRate)
+    /// <summary>Creates the optimizer.</summary>
+    /// <param name="parameters">The parameters to update: distinct leaves that require gradients.</param>
+    /// <param name="learningRate">The step size η.</param>
+    /// <param name="momentum">The momentum factor μ in [0, 1); 0 for none.</param>
+    /// <param name="dampening">The dampening τ in [0, 1] of the gradient added to the momentum buffer.</param>
+    /// <param name="nesterov">Use Nesterov momentum (needs momentum &gt; 0 and no dampening).</param>
+    /// <param name="weightDecay">The L2 penalty λ ≥ 0, added to the gradient as λθ.</param>
+    /// <exception cref="ArgumentException">A parameter or a setting is invalid.</exception>
+    public Sgd(IEnumerable<Tensor> parameters, double learningRate, double momentum = 0, double dampening = 0, bool nesterov = false, double weightDecay = 0)
+        : base(parameters, learningRate)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        _parameters = [.. parameters];
-        for (int i = 0; i < _parameters.Length; i++)
+        CheckRange(momentum, 0, 1, upperIncluded: false, nameof(momentum));
+        CheckRange(dampening, 0, 1, upperIncluded: true, nameof(dampening));
+        CheckRange(weightDecay, 0, double.PositiveInfinity, upperIncluded: false, nameof(weightDecay));
+        if (nesterov && (momentum == 0 || dampening != 0))
         {
-            Tensor p = _parameters[i] ?? throw new ArgumentException($"Sgd: parameter {i} is null.", nameof(parameters));
-            if (!p.IsLeaf || !p.RequiresGrad)
-            {
-                throw new ArgumentException(
-                    $"Sgd: parameter {i} (shape [{string.Join(", ", p.Shape.ToArray())}]) must be a leaf with RequiresGrad set.", nameof(parameters));
-            }
+            throw new ArgumentException("Sgd: Nesterov momentum needs a momentum above 0 and no dampening.", nameof(nesterov));
         }
 
-        LearningRate = learningRate;
+        Momentum = momentum;
+        Dampening = dampening;
+        Nesterov = nesterov;
+        WeightDecay = weightDecay;
+        _momentumBuffers = new Tensor?[Parameters.Count];
     }
 
-    /// <summary>The step size η.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is negative or not finite.</exception>
-    public double LearningRate
-    {
-        get => _learningRate;
-        set
-        {
-            if (!double.IsFinite(value) || value < 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(value), value, "Sgd: the learning rate must be finite and non-negative.");
-            }
+    /// <summary>The momentum factor μ.</summary>
+    public double Momentum { get; }
 
-            _learningRate = value;
+    /// <summary>The dampening τ.</summary>
+    public double Dampening { get; }
+
+    /// <summary>Whether the momentum is Nesterov's.</summary>
+    public bool Nesterov { get; }
+
+    /// <summary>The L2 penalty λ.</summary>
+    public double WeightDecay { get; }
+
+    /// <inheritdoc/>
+    protected override void Update(int index, Tensor parameter, Tensor gradient)
+    {
+        double rate = LearningRate;
+        if (Momentum == 0)
+        {
+            DecayAndDescend(parameter, gradient, rate);
+            return;
+        }
+
+        // b ← μb + (1 − τ)(g + λθ), or g + λθ on the first step; read before θ changes.
+        Tensor? buffer = _momentumBuffers[index];
+        if (buffer is null)
+        {
+            buffer = _momentumBuffers[index] = NewState(parameter);
+            buffer.CopyFrom(gradient);
+            buffer.AddInPlace(parameter, WeightDecay);
+        }
+        else
+        {
+            buffer.MultiplyInPlace(Momentum);
+            buffer.AddInPlace(gradient, 1 - Dampening);
+            buffer.AddInPlace(parameter, (1 - Dampening) * WeightDecay);
+        }
+
+        if (Nesterov)
+        {
+            // θ − η(g + λθ + μb)
+            DecayAndDescend(parameter, gradient, rate);
+            parameter.AddInPlace(buffer, -rate * Momentum);
+        }
+        else
+        {
+            parameter.AddInPlace(buffer, -rate);
         }
     }
 
-    /// <summary>The parameters this optimizer updates.</summary>
-    public IReadOnlyList<Tensor> Parameters => _parameters;
-
-    /// <summary>Moves every parameter that has a gradient one step against it; parameters without one stay.</summary>
-    public void Step()
+    private static void CheckRange(double value, double low, double high, bool upperIncluded, string name)
     {
-        using GradModeScope noGrad = Tensor.NoGrad();
-        foreach (Tensor p in _parameters)
+        if (!(value >= low && (value < high || (upperIncluded && value == high))))
         {
-            if (p.Grad is { } grad)
-            {
-                p.AddInPlace(grad, -_learningRate);
-            }
+            throw new ArgumentOutOfRangeException(
+                name, value, $"Sgd: {name} must be in [{low}, {high}{(upperIncluded ? "]" : ")")}.");
         }
     }
 
-    /// <summary>Sets every parameter's gradient to zero, ready for the next Backward.</summary>
-    public void ZeroGrad()
+    /// <summary><c>θ ← θ − η(g + λθ)</c>.</summary>
+    private void DecayAndDescend(Tensor parameter, Tensor gradient, double rate)
     {
-        foreach (Tensor p in _parameters)
+        if (WeightDecay != 0)
         {
-            p.ZeroGrad();
+            parameter.MultiplyInPlace(1 - (rate * WeightDecay));
         }
+
+        parameter.AddInPlace(gradient, -rate);
     }
 }

@@ -1,0 +1,65 @@
+namespace AutoGrad.NN;
+
+public static partial class Losses
+{
+    /// <summary>
+    /// Cross-entropy of class scores against class indices: for sample n with logits <c>xₙ</c> over C classes and target
+    /// class <c>tₙ</c>, <c>ℓₙ = −log softmax(xₙ)[tₙ] = log Σⱼ exp(xₙⱼ) − xₙₜₙ</c>, reduced over the samples: by default the
+    /// mean (PyTorch's <c>cross_entropy</c>).
+    /// </summary>
+    /// <remarks>
+    /// Computed through <see cref="Tensor.LogSoftmax"/>, which subtracts each row's maximum, so logits of ±1000 give
+    /// finite losses and gradients. Derivative: <c>∂ℓₙ/∂xₙⱼ = softmax(xₙ)ⱼ − [j = tₙ]</c>.
+    /// </remarks>
+    /// <param name="logits">Unnormalized class scores, [N, C].</param>
+    /// <param name="targets">The class of each sample: N integers in [0, C).</param>
+    /// <param name="reduction">How to combine the N losses.</param>
+    /// <exception cref="ArgumentException">The logits are not [N, C], the number of targets is not N, or a target is out of range.</exception>
+    public static Tensor CrossEntropy(Tensor logits, ReadOnlySpan<int> targets, Reduction reduction = Reduction.Mean)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        if (logits.Rank != 2 || targets.Length != logits.Shape[0])
+        {
+            throw new ArgumentException(
+                $"CrossEntropy: logits of shape {Shapes.Format(logits.Shape)} and {targets.Length} targets do not fit; "
+                + "needs logits [N, C] and N class indices.",
+                nameof(targets));
+        }
+
+        int classes = logits.Shape[1];
+        var oneHot = new double[targets.Length, classes];
+        for (int n = 0; n < targets.Length; n++)
+        {
+            if ((uint)targets[n] >= (uint)classes)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(targets), targets[n], $"CrossEntropy: target {n} is class {targets[n]}, outside [0, {classes}) for logits of shape {Shapes.Format(logits.Shape)}.");
+            }
+
+            oneHot[n, targets[n]] = 1;
+        }
+
+        return CrossEntropy(logits, Tensor.Create(oneHot).ToDType(logits.DType), reduction);
+    }
+
+    /// <summary>
+    /// Cross-entropy of class scores against target class probabilities: <c>ℓₙ = −Σⱼ pₙⱼ log softmax(xₙ)ⱼ</c>, reduced over
+    /// the samples: by default the mean (PyTorch's <c>cross_entropy</c> with probability targets).
+    /// </summary>
+    /// <remarks>Derivative: <c>∂ℓₙ/∂xₙⱼ = softmax(xₙ)ⱼ Σₖ pₙₖ − pₙⱼ</c>, which is <c>softmax(xₙ)ⱼ − pₙⱼ</c> when each row of p sums to 1.</remarks>
+    /// <param name="logits">Unnormalized class scores, [N, C].</param>
+    /// <param name="targetProbabilities">The target distribution of each sample, [N, C].</param>
+    /// <param name="reduction">How to combine the N losses.</param>
+    /// <exception cref="ArgumentException">The shapes are not both [N, C], or the element types differ.</exception>
+    public static Tensor CrossEntropy(Tensor logits, Tensor targetProbabilities, Reduction reduction = Reduction.Mean)
+    {
+        CheckSameShape(logits, targetProbabilities, nameof(CrossEntropy), "logits");
+        if (logits.Rank != 2)
+        {
+            throw new ArgumentException(
+                $"CrossEntropy: logits of shape {Shapes.Format(logits.Shape)} are not [N, C].", nameof(logits));
+        }
+
+        return Reduce(-(logits.LogSoftmax(1) * targetProbabilities).Sum(1), reduction);
+    }
+}

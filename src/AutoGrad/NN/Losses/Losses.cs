@@ -1,0 +1,31 @@
+namespace AutoGrad.NN;
+
+/// <summary>
+/// Loss functions, composed from differentiable tensor ops (so each is differentiated by the ops' own rules), with
+/// PyTorch's reductions. One function per file; this file holds what they share.
+/// </summary>
+public static partial class Losses
+{
+    /// <summary>Reduces per-element losses as <paramref name="reduction"/> says.</summary>
+    private static Tensor Reduce(Tensor losses, Reduction reduction) => reduction switch
+    {
+        Reduction.Mean => losses.Mean(),
+        Reduction.Sum => losses.Sum(),
+        Reduction.None => losses,
+        _ => throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction."),
+    };
+
+    /// <summary>Throws unless prediction and target are non-null and of equal shapes.</summary>
+    private static void CheckSameShape(Tensor prediction, Tensor target, string loss, string predictionName = "prediction")
+    {
+        ArgumentNullException.ThrowIfNull(prediction);
+        ArgumentNullException.ThrowIfNull(target);
+        if (!prediction.Shape.SequenceEqual(target.Shape))
+        {
+            throw new ArgumentException(
+                $"{loss}: {predictionName} shape {Shapes.Format(prediction.Shape)} and target shape {Shapes.Format(target.Shape)} differ; "
+                + "they must be equal (reshape one, rather than relying on broadcasting).",
+                nameof(target));
+        }
+    }
+}

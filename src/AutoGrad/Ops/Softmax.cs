@@ -1,0 +1,51 @@
+using AutoGrad.Kernels;
+
+namespace AutoGrad;
+
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// The softmax along one axis: <c>yᵢ = exp(xᵢ − m) / Σⱼ exp(xⱼ − m)</c> with <c>m = maxⱼ xⱼ</c>, which is
+    /// <c>exp(xᵢ) / Σⱼ exp(xⱼ)</c> computed without overflow (logits of ±1000 are fine).
+    /// </summary>
+    /// <remarks>
+    /// Backward, from the saved output: <c>dx += y ⊙ (dy − Σⱼ dyⱼ yⱼ)</c>, the product of dy with the Jacobian
+    /// <c>∂yᵢ/∂xⱼ = yᵢ(δᵢⱼ − yⱼ)</c>, the sum taken along the axis.
+    /// </remarks>
+    /// <param name="axis">The axis whose entries sum to 1; negative values count from the last axis.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The axis is out of range.</exception>
+    public Tensor Softmax(int axis = -1) => SoftmaxAlong(axis, log: false, nameof(Softmax));
+
+    /// <summary>Softmax or log-softmax along <paramref name="axis"/>, recorded with its backward rule.</summary>
+    private Tensor SoftmaxAlong(int axis, bool log, string op)
+    {
+        int resolved = Shapes.NormalizeAxis(axis, Rank, op);
+        int outer = Shapes.ElementCount(_shape.AsSpan(0, resolved));
+        int length = _shape[resolved];
+        int inner = Shapes.ElementCount(_shape.AsSpan(resolved + 1));
+        Tensor y = Empty(_shape, DType);
+        if (DType == DType.Float32)
+        {
+            Kernels.Softmax.Forward(AsSpan<float>(), y.AsSpan<float>(), outer, length, inner, log, new float[inner], new float[inner]);
+        }
+        else
+        {
+            Kernels.Softmax.Forward(AsSpan<double>(), y.AsSpan<double>(), outer, length, inner, log, new double[inner], new double[inner]);
+        }
+
+        return Record(y, this, (y, x) =>
+        {
+            Tensor dx = Empty(x._shape, x.DType);
+            if (x.DType == DType.Float32)
+            {
+                Kernels.Softmax.Backward(y.AsSpan<float>(), y.OutputGradient.AsSpan<float>(), dx.AsSpan<float>(), outer, length, inner, log, new float[inner]);
+            }
+            else
+            {
+                Kernels.Softmax.Backward(y.AsSpan<double>(), y.OutputGradient.AsSpan<double>(), dx.AsSpan<double>(), outer, length, inner, log, new double[inner]);
+            }
+
+            x.AccumulateGrad(dx);
+        });
+    }
+}

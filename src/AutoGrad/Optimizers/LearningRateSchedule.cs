@@ -1,0 +1,36 @@
+namespace AutoGrad.Optimizers;
+
+/// <summary>
+/// Changes an optimizer's learning rate as training goes on (PyTorch's <c>lr_scheduler</c>): call <see cref="Step"/>
+/// once per epoch, after the optimizer's steps, and the rate for the next epoch is set from
+/// <see cref="LearningRateAt"/>.
+/// </summary>
+public abstract class LearningRateSchedule
+{
+    /// <summary>Attaches to <paramref name="optimizer"/>, whose current learning rate becomes the base rate.</summary>
+    protected LearningRateSchedule(Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        Optimizer = optimizer;
+        BaseLearningRate = optimizer.LearningRate;
+    }
+
+    /// <summary>The optimizer whose learning rate this schedule sets.</summary>
+    public Optimizer Optimizer { get; }
+
+    /// <summary>The learning rate at epoch 0: the optimizer's when the schedule was made.</summary>
+    public double BaseLearningRate { get; }
+
+    /// <summary>How many times <see cref="Step"/> has been called.</summary>
+    public int Epoch { get; private set; }
+
+    /// <summary>Advances one epoch and sets the optimizer's learning rate for it.</summary>
+    public void Step()
+    {
+        Epoch++;
+        Optimizer.LearningRate = LearningRateAt(Epoch);
+    }
+
+    /// <summary>The learning rate at <paramref name="epoch"/> (0 gives <see cref="BaseLearningRate"/>), in closed form.</summary>
+    public abstract double LearningRateAt(int epoch);
+}

@@ -1,0 +1,124 @@
+namespace AutoGrad.Optimizers;
+
+/// <summary>
+/// The base of the optimizers: holds the parameters and the learning rate, and makes each <see cref="Step"/> all or
+/// nothing: every gradient is checked before any parameter or optimizer state changes.
+/// </summary>
+/// <remarks>
+/// Updates run in place on the parameters' storage with vectorized kernels, inside <see cref="Tensor.NoGrad"/>, so
+/// they are never recorded. A parameter whose <see cref="Tensor.Grad"/> is null (it took no part in the loss) is left
+/// alone, as in PyTorch.
+/// </remarks>
+public abstract class Optimizer
+{
+    private readonly Tensor[] _parameters;
+
+    /// <summary>Takes the parameters to update: distinct leaf tensors that require gradients.</summary>
+    /// <exception cref="ArgumentException">A parameter is null, not a leaf requiring a gradient, or given twice; or the learning rate is invalid.</exception>
+    protected Optimizer(IEnumerable<Tensor> parameters, double learningRate)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        _parameters = [.. parameters];
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            Tensor p = _parameters[i] ?? throw new ArgumentException($"{Name}: parameter {i} is null.", nameof(parameters));
+            if (!p.IsLeaf || !p.RequiresGrad)
+            {
+                throw new ArgumentException(
+                    $"{Name}: parameter {i} (shape {Shapes.Format(p.Shape)}) must be a leaf with RequiresGrad set.", nameof(parameters));
+            }
+
+            if (!seen.Add(p))
+            {
+                throw new ArgumentException($"{Name}: parameter {i} (shape {Shapes.Format(p.Shape)}) appears twice.", nameof(parameters));
+            }
+        }
+
+        LearningRate = learningRate;
+    }
+
+    /// <summary>The step size η; schedules (<see cref="LearningRateSchedule"/>) change it between steps.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative or not finite.</exception>
+    public double LearningRate
+    {
+        get;
+        set
+        {
+            if (!double.IsFinite(value) || value < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"{Name}: the learning rate must be finite and non-negative.");
+            }
+
+            field = value;
+        }
+    }
+
+    /// <summary>What <see cref="Step"/> does when a gradient holds NaN or ±∞; <see cref="NonFiniteGradientPolicy.Throw"/> by default.</summary>
+    public NonFiniteGradientPolicy NonFiniteGradients { get; set; } = NonFiniteGradientPolicy.Throw;
+
+    /// <summary>How many steps updated the parameters.</summary>
+    public int StepCount { get; private set; }
+
+    /// <summary>How many steps were skipped for a non-finite gradient under <see cref="NonFiniteGradientPolicy.Skip"/>.</summary>
+    public int SkippedSteps { get; private set; }
+
+    /// <summary>The parameters this optimizer updates, in the order given.</summary>
+    public IReadOnlyList<Tensor> Parameters => _parameters;
+
+    /// <summary>The optimizer's name in messages.</summary>
+    protected string Name => GetType().Name;
+
+    /// <summary>
+    /// Updates every parameter that has a gradient, by the optimizer's rule. If any gradient holds NaN or ±∞, nothing
+    /// changes, neither parameters nor optimizer state, and the step either throws or is skipped (<see cref="NonFiniteGradients"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A gradient is not finite and the policy is <see cref="NonFiniteGradientPolicy.Throw"/>.</exception>
+    public void Step()
+    {
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            if (_parameters[i].Grad is { } grad && !grad.AllFinite())
+            {
+                if (NonFiniteGradients == NonFiniteGradientPolicy.Skip)
+                {
+                    SkippedSteps++;
+                    return;
+                }
+
+                throw new InvalidOperationException(
+                    $"{Name}.Step: the gradient of parameter {i} (shape {Shapes.Format(_parameters[i].Shape)}) holds NaN or infinity; "
+                    + "no parameter was changed. Lower the learning rate, check the loss for overflow, or set NonFiniteGradients "
+                    + "to Skip to drop such steps.");
+            }
+        }
+
+        using (Tensor.NoGrad())
+        {
+            for (int i = 0; i < _parameters.Length; i++)
+            {
+                if (_parameters[i].Grad is { } grad)
+                {
+                    Update(i, _parameters[i], grad);
+                }
+            }
+        }
+
+        StepCount++;
+    }
+
+    /// <summary>Sets every parameter's gradient to zero, ready for the next <see cref="Tensor.Backward"/>.</summary>
+    public void ZeroGrad()
+    {
+        foreach (Tensor p in _parameters)
+        {
+            p.ZeroGrad();
+        }
+    }
+
+    /// <summary>Applies the rule to parameter <paramref name="index"/>, in place; called inside <see cref="Tensor.NoGrad"/> with a finite gradient.</summary>
+    protected abstract void Update(int index, Tensor parameter, Tensor gradient);
+
+    /// <summary>A new zero tensor of <paramref name="like"/>'s shape and type, for optimizer state.</summary>
+    protected static Tensor NewState(Tensor like) => Tensor.ZerosLike(like);
+}
