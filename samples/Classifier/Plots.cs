@@ -1,3 +1,4 @@
+using System.Globalization;
 using ScottPlot;
 using ScottPlot.Plottables;
 using ScottPlot.TickGenerators;
@@ -20,7 +21,7 @@ internal static class Plots
         .FirstOrDefault(SkiaSharp.SKFontManager.Default.FontFamilies.Contains);
 
     /// <summary>
-    /// Mean training loss and test loss by epoch, on a logarithmic y axis: the loss of a classifier that
+    /// Training-set and test-set loss by epoch, on a logarithmic y axis: the loss of a classifier that
     /// separates its data keeps falling by orders of magnitude, which a linear axis flattens into a line at 0.
     /// </summary>
     public static void LossCurve(string path, string title, IReadOnlyList<double> trainLoss, IReadOnlyList<double> testLoss)
@@ -29,20 +30,17 @@ internal static class Plots
         double[] epochs = [.. Enumerable.Range(1, trainLoss.Count).Select(e => (double)e)];
 
         Scatter train = plot.Add.ScatterLine(epochs, [.. trainLoss.Select(Math.Log10)], Class0);
-        train.LegendText = "train (mean over the epoch's batches)";
+        train.LegendText = "training set";
         train.LineWidth = 2;
         Scatter test = plot.Add.ScatterLine(epochs, [.. testLoss.Select(Math.Log10)], Class1);
-        test.LegendText = "test (after the epoch)";
+        test.LegendText = "test set";
         test.LineWidth = 2;
 
-        // ScottPlot has no log axis: plot log10(loss) and label the ticks with 10^tick, with minor ticks at 2..9.
-        var ticks = new NumericAutomatic
-        {
-            MinorTickGenerator = new LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
-            LabelFormatter = static y => $"{Math.Pow(10, y):0.##########}",
-        };
-        plot.Axes.Left.TickGenerator = ticks;
+        // ScottPlot has no log axis: plot log10(loss) and place the ticks at the logarithms of round values.
+        double lowest = Math.Log10(trainLoss.Concat(testLoss).Min()), highest = Math.Log10(trainLoss.Concat(testLoss).Max());
+        double padding = 0.03 * Math.Max(highest - lowest, 0.1);
+        plot.Axes.SetLimitsY(lowest - padding, highest + padding);
+        plot.Axes.Left.TickGenerator = LogTicks(lowest - padding, highest + padding);
         plot.Grid.MajorLineColor = Colors.Black.WithOpacity(0.15);
         plot.Grid.MinorLineColor = Colors.Black.WithOpacity(0.05);
         plot.Grid.MinorLineWidth = 1;
@@ -75,12 +73,17 @@ internal static class Plots
         colorBar.Axis.Label.FontSize = 14;
         colorBar.Axis.TickGenerator = new NumericFixedInterval(0.1);
 
-        AddPoints(plot, train, 0, MarkerShape.FilledCircle, "class 0, train");
-        AddPoints(plot, train, 1, MarkerShape.FilledCircle, "class 1, train");
-        AddPoints(plot, test, 0, MarkerShape.FilledTriangleUp, "class 0, test");
-        AddPoints(plot, test, 1, MarkerShape.FilledTriangleUp, "class 1, test");
+        // The legend is listed by hand, to read as rows (training points and the boundary, then test points) and
+        // because contour lines make no entry of their own.
         var boundaryLine = new LineStyle { Color = Colors.Black.WithOpacity(0.7), Width = 2, Pattern = LinePattern.Dashed };
-        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "decision boundary (p = 0.5)", LineStyle = boundaryLine });
+        plot.Legend.ManualItems.AddRange(
+            [
+                AddPoints(plot, train, 0, MarkerShape.FilledCircle, "class 0, train"),
+                AddPoints(plot, train, 1, MarkerShape.FilledCircle, "class 1, train"),
+                new LegendItem { LabelText = "decision boundary (p = 0.5)", LineStyle = boundaryLine },
+                AddPoints(plot, test, 0, MarkerShape.FilledTriangleUp, "class 0, test"),
+                AddPoints(plot, test, 1, MarkerShape.FilledTriangleUp, "class 1, test"),
+            ]);
         plot.ShowLegend(Edge.Bottom);
 
         // Lay the axes out around the data with equal units on both axes (which widens one of them to fit the
@@ -117,8 +120,7 @@ internal static class Plots
         heatmap.Extent = new CoordinateRect(limits.Left, limits.Right, limits.Bottom, limits.Top);
         heatmap.Update();
 
-        // Contour lines make no legend entry of their own (hence the manual one above); the levels must be set
-        // before the contour is computed.
+        // The levels must be set before the contour is computed.
         var boundary = new ContourLines { ContourLineLevels = [0.5] };
         boundary.Update(surface);
         boundary.LineStyle = boundaryLine;
@@ -132,6 +134,36 @@ internal static class Plots
 
         double X(int column) => limits.Left + ((limits.Right - limits.Left) * (column + 0.5) / GridResolution);
         double Y(int row) => limits.Top - ((limits.Top - limits.Bottom) * (row + 0.5) / GridResolution); // row 0 is the top
+    }
+
+    // Ticks for an axis showing log10 of the values: labelled at each power of ten (and at 2 and 5 times it when the
+    // axis spans under three decades, so there are always a few labels), a minor tick at every other multiple.
+    private static NumericManual LogTicks(double bottom, double top)
+    {
+        var ticks = new NumericManual();
+        bool fewDecades = top - bottom < 3;
+        for (int exponent = (int)Math.Floor(bottom); exponent <= (int)Math.Ceiling(top); exponent++)
+        {
+            for (int multiple = 1; multiple <= 9; multiple++)
+            {
+                double value = multiple * Math.Pow(10, exponent), position = Math.Log10(value);
+                if (position < bottom || position > top)
+                {
+                    continue;
+                }
+
+                if (multiple == 1 || (fewDecades && multiple is 2 or 5))
+                {
+                    ticks.AddMajor(position, value.ToString("G4", CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    ticks.AddMinor(position);
+                }
+            }
+        }
+
+        return ticks;
     }
 
     private static Plot NewPlot(string title, string xLabel, string yLabel)
@@ -148,13 +180,14 @@ internal static class Plots
         return plot;
     }
 
-    private static void AddPoints(Plot plot, Dataset data, int label, MarkerShape shape, string legend)
+    // Draws one class of one dataset; returns its legend entry.
+    private static LegendItem AddPoints(Plot plot, Dataset data, int label, MarkerShape shape, string legend)
     {
         (double[] xs, double[] ys) = data.Coordinates(label);
         Markers markers = plot.Add.Markers(xs, ys, shape, size: shape == MarkerShape.FilledCircle ? 6 : 9, label == 0 ? Class0 : Class1);
         markers.MarkerStyle.OutlineColor = Colors.White;
         markers.MarkerStyle.OutlineWidth = 1;
-        markers.LegendText = legend;
+        return new LegendItem { LabelText = legend, MarkerStyle = markers.MarkerStyle };
     }
 
     // The data's bounding box with a margin, so the boundary shows beyond the outermost points.
