@@ -3,6 +3,7 @@
 
     /usr/bin/python3 safetensors_peer.py write DIR   # PyTorch writes the fixtures AutoGrad's tests read
     /usr/bin/python3 safetensors_peer.py check DIR   # PyTorch reads the file AutoGrad wrote, value by value
+    /usr/bin/python3 safetensors_peer.py mlp FILE    # PyTorch loads an AutoGrad Mlp's weights (e.g. samples/Classifier's)
 
 The python `safetensors` package is not used (it is not installed here): the format is written and parsed below
 with json and struct only, independently of AutoGrad's C# code, and every tensor is made or checked with torch.
@@ -15,6 +16,10 @@ with json and struct only, independently of AutoGrad's C# code, and every tensor
                              the MLP's output for a fixed input
 `check` reads DIR/autograd_written.safetensors (written by AutoGrad's C# writer; the C# tests assert the writer
 still produces exactly these bytes) and compares it with the same tensors made by torch, bit for bit.
+
+`mlp` loads FILE, the weights of an AutoGrad `Mlp` with ReLU activations (layers.0.weight, layers.0.bias,
+layers.2.weight, ...), into a torch.nn.Sequential of Linear and ReLU layers with load_state_dict(strict=True), and
+prints the model, the metadata and its outputs for a few inputs.
 
 Exit status: 0 on success or when torch is absent (with a message), 1 when a check fails, 2 on bad usage.
 """
@@ -275,8 +280,30 @@ def check(folder):
     print(f"ok {path}: {len(read)} tensors and the metadata as expected; data region starts at byte {data_start}")
 
 
+def load_mlp(path):
+    tensors, metadata, _ = read_safetensors(path)
+    state = dict(tensors)
+    indices = sorted(int(name.split(".")[1]) for name in state if name.endswith(".weight"))
+    modules = []
+    for position, index in enumerate(indices):
+        if position > 0:
+            modules.append(torch.nn.ReLU())
+        out_features, in_features = state[f"layers.{index}.weight"].shape
+        modules.append(torch.nn.Linear(in_features, out_features, dtype=state[f"layers.{index}.weight"].dtype))
+    if [i for i, module in enumerate(modules) if isinstance(module, torch.nn.Linear)] != indices:
+        raise CheckFailed(f"{path}: the layer indices {indices} are not those of Linear layers with ReLU between")
+    model = torch.nn.Sequential(*modules)
+    model.load_state_dict({name.removeprefix("layers."): tensor for name, tensor in state.items()}, strict=True)
+    print(model)
+    print(f"metadata: {json.dumps(metadata)}")
+    inputs = torch.linspace(-1, 1, 3 * modules[0].in_features, dtype=modules[0].weight.dtype).reshape(3, -1)
+    with torch.no_grad():
+        print(f"outputs for {inputs.tolist()}:\n{model(inputs)}")
+    print(f"ok {path}: loaded into torch with strict names and shapes")
+
+
 def main(argv):
-    if len(argv) != 3 or argv[1] not in ("write", "check"):
+    if len(argv) != 3 or argv[1] not in ("write", "check", "mlp"):
         print(__doc__.strip(), file=sys.stderr)
         return 2
     if torch is None:
@@ -291,8 +318,10 @@ def main(argv):
     try:
         if argv[1] == "write":
             write(argv[2])
-        else:
+        elif argv[1] == "check":
             check(argv[2])
+        else:
+            load_mlp(argv[2])
     except CheckFailed as failure:
         print(f"FAILED: {failure}", file=sys.stderr)
         return 1
