@@ -31,4 +31,9 @@ internal static class TestTensors
             Assert.That(values[i], Is.EqualTo(expected[i]).Within(tolerance), $"{what} element {i}");
         }
     }
+
+    /// <summary>The bit patterns of the elements, for asserting that two tensors are identical bit for bit (−0 ≠ +0, NaN = NaN).</summary>
+    public static long[] Bits(Tensor tensor) => tensor.DType == DType.Float32
+        ? [.. tensor.ToArray<float>().Select(v => (long)BitConverter.SingleToInt32Bits(v))]
+        : [.. tensor.ToArray<double>().Select(BitConverter.DoubleToInt64Bits)];
 }
