@@ -6,7 +6,8 @@ namespace AutoGrad.NN;
 /// </summary>
 /// <remarks>
 /// The fans of a weight of shape [out, in, k₁, k₂, …] are <c>fanIn = in·k₁·k₂·…</c> and <c>fanOut = out·k₁·k₂·…</c>;
-/// a Linear weight [out, in] has <c>fanIn = in</c>, <c>fanOut = out</c>.
+/// a Linear weight [out, in] has <c>fanIn = in</c>, <c>fanOut = out</c>. A tensor without elements is left as it is,
+/// as in PyTorch: it has nothing to initialize, even where its fans would make the scale infinite.
 /// </remarks>
 public static class Init
 {
@@ -41,19 +42,29 @@ public static class Init
     /// Xavier/Glorot uniform: <c>U(−a, a)</c> with <c>a = gain·√(6 / (fanIn + fanOut))</c>, which keeps the variance of
     /// activations and of gradients about equal across layers (Glorot and Bengio, 2010).
     /// </summary>
-    /// <exception cref="ArgumentException">The tensor has fewer than two axes, or a fan is 0.</exception>
+    /// <exception cref="ArgumentException">The tensor has fewer than two axes.</exception>
     public static void XavierUniform(Tensor tensor, RandomSource random, double gain = 1)
     {
         (int fanIn, int fanOut) = Fans(tensor, nameof(XavierUniform));
+        if (tensor.ElementCount == 0)
+        {
+            return;
+        }
+
         double bound = gain * Math.Sqrt(6.0 / (fanIn + fanOut));
         Uniform(tensor, random, -bound, bound);
     }
 
     /// <summary>Xavier/Glorot normal: <c>N(0, σ²)</c> with <c>σ = gain·√(2 / (fanIn + fanOut))</c>.</summary>
-    /// <exception cref="ArgumentException">The tensor has fewer than two axes, or a fan is 0.</exception>
+    /// <exception cref="ArgumentException">The tensor has fewer than two axes.</exception>
     public static void XavierNormal(Tensor tensor, RandomSource random, double gain = 1)
     {
         (int fanIn, int fanOut) = Fans(tensor, nameof(XavierNormal));
+        if (tensor.ElementCount == 0)
+        {
+            return;
+        }
+
         Normal(tensor, random, 0, gain * Math.Sqrt(2.0 / (fanIn + fanOut)));
     }
 
@@ -66,21 +77,33 @@ public static class Init
     /// <param name="nonlinearity">The activation that follows; sets the gain (<see cref="Gain"/>).</param>
     /// <param name="mode">Whether to preserve the variance forward (fan-in) or backward (fan-out).</param>
     /// <param name="negativeSlope">The slope of a <see cref="Nonlinearity.LeakyRelu"/>.</param>
-    /// <exception cref="ArgumentException">The tensor has fewer than two axes, or a fan is 0.</exception>
+    /// <exception cref="ArgumentException">The tensor has fewer than two axes.</exception>
     public static void KaimingUniform(
         Tensor tensor, RandomSource random, Nonlinearity nonlinearity = Nonlinearity.Relu, FanMode mode = FanMode.FanIn, double negativeSlope = 0)
     {
-        double bound = Gain(nonlinearity, negativeSlope) * Math.Sqrt(3.0 / Fan(tensor, mode, nameof(KaimingUniform)));
+        int fan = Fan(tensor, mode, nameof(KaimingUniform));
+        if (tensor.ElementCount == 0)
+        {
+            return;
+        }
+
+        double bound = Gain(nonlinearity, negativeSlope) * Math.Sqrt(3.0 / fan);
         Uniform(tensor, random, -bound, bound);
     }
 
     /// <summary>Kaiming/He normal: <c>N(0, σ²)</c> with <c>σ = gain / √fan</c>.</summary>
     /// <inheritdoc cref="KaimingUniform" path="/param"/>
-    /// <exception cref="ArgumentException">The tensor has fewer than two axes, or a fan is 0.</exception>
+    /// <exception cref="ArgumentException">The tensor has fewer than two axes.</exception>
     public static void KaimingNormal(
         Tensor tensor, RandomSource random, Nonlinearity nonlinearity = Nonlinearity.Relu, FanMode mode = FanMode.FanIn, double negativeSlope = 0)
     {
-        double standardDeviation = Gain(nonlinearity, negativeSlope) / Math.Sqrt(Fan(tensor, mode, nameof(KaimingNormal)));
+        int fan = Fan(tensor, mode, nameof(KaimingNormal));
+        if (tensor.ElementCount == 0)
+        {
+            return;
+        }
+
+        double standardDeviation = Gain(nonlinearity, negativeSlope) / Math.Sqrt(fan);
         Normal(tensor, random, 0, standardDeviation);
     }
 
@@ -123,10 +146,7 @@ public static class Init
     private static int Fan(Tensor tensor, FanMode mode, string op)
     {
         (int fanIn, int fanOut) = Fans(tensor, op);
-        int fan = mode == FanMode.FanIn ? fanIn : fanOut;
-        return fan > 0
-            ? fan
-            : throw new ArgumentException($"{op}: a tensor of shape {Shapes.Format(tensor.Shape)} has a {mode} of 0.", nameof(tensor));
+        return mode == FanMode.FanIn ? fanIn : fanOut;
     }
 
     private static void Overwrite(Tensor tensor, Tensor values)

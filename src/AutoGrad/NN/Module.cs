@@ -29,19 +29,19 @@ public abstract class Module
     /// <summary>Computes the module's output for <paramref name="input"/>, recording the ops for backward.</summary>
     public abstract Tensor Forward(Tensor input);
 
-    /// <summary>Every parameter with its dotted name, this module's own first, then each child's, in registration order.</summary>
+    /// <summary>
+    /// Every parameter with its dotted name, this module's own first, then each child's, in registration order. A
+    /// tensor registered in several places (a shared layer, tied weights) appears once, under its first name, as in
+    /// PyTorch, so optimizers and saved files see each parameter once.
+    /// </summary>
     public IEnumerable<KeyValuePair<string, Tensor>> NamedParameters()
     {
-        foreach (KeyValuePair<string, Tensor> parameter in _parameters)
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (KeyValuePair<string, Tensor> parameter in AllNamedParameters())
         {
-            yield return parameter;
-        }
-
-        foreach ((string childName, Module child) in _children)
-        {
-            foreach ((string name, Tensor parameter) in child.NamedParameters())
+            if (seen.Add(parameter.Value))
             {
-                yield return new($"{childName}.{name}", parameter);
+                yield return parameter;
             }
         }
     }
@@ -157,6 +157,23 @@ public abstract class Module
 
         _children.Add(new(name, module));
         return module;
+    }
+
+    /// <summary>Every registration of a parameter under its dotted name, repeats included.</summary>
+    private IEnumerable<KeyValuePair<string, Tensor>> AllNamedParameters()
+    {
+        foreach (KeyValuePair<string, Tensor> parameter in _parameters)
+        {
+            yield return parameter;
+        }
+
+        foreach ((string childName, Module child) in _children)
+        {
+            foreach ((string name, Tensor parameter) in child.AllNamedParameters())
+            {
+                yield return new($"{childName}.{name}", parameter);
+            }
+        }
     }
 
     /// <summary>The settings shown between the parentheses of <see cref="ToString"/>, such as <c>in: 2, out: 16</c>.</summary>

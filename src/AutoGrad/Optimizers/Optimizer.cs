@@ -14,11 +14,16 @@ public abstract class Optimizer
     private readonly Tensor[] _parameters;
 
     /// <summary>Takes the parameters to update: distinct leaf tensors that require gradients.</summary>
-    /// <exception cref="ArgumentException">A parameter is null, not a leaf requiring a gradient, or given twice; or the learning rate is invalid.</exception>
+    /// <exception cref="ArgumentException">The list is empty; a parameter is null, not a leaf requiring a gradient, or given twice; or the learning rate is invalid.</exception>
     protected Optimizer(IEnumerable<Tensor> parameters, double learningRate)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         _parameters = [.. parameters];
+        if (_parameters.Length == 0)
+        {
+            throw new ArgumentException($"{Name}: the parameter list is empty, so there is nothing to optimize.", nameof(parameters));
+        }
+
         var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < _parameters.Length; i++)
         {

@@ -423,6 +423,18 @@ public sealed class ModuleTests
 
     private static float[][] Snapshot(Module module) => [.. module.Parameters().Select(p => p.ToArray<float>())];
 
+    [Test]
+    public void A_shared_layer_is_listed_once_under_its_first_name_and_an_optimizer_accepts_it()
+    {
+        var random = new RandomSource(3);
+        var shared = new Linear(3, 3, random);
+        var chain = new Sequential(shared, new Relu(), shared);
+
+        Assert.That(chain.NamedParameters().Select(p => p.Key), Is.EqualTo(new[] { "0.weight", "0.bias" }));
+        Assert.That(chain.ParameterCount, Is.EqualTo(12));
+        Assert.That(() => new AutoGrad.Optimizers.Sgd(chain.Parameters(), 0.1), Throws.Nothing);
+    }
+
     private static void AssertUnchanged(Module module, float[][] before)
     {
         Tensor[] parameters = [.. module.Parameters()];

@@ -196,6 +196,13 @@ public sealed class SgdTests
     }
 
     [Test]
+    public void An_empty_parameter_list_is_rejected_as_in_PyTorch()
+    {
+        Assert.That(() => new Sgd([], 0.1), Throws.ArgumentException.With.Message.Contains("empty"));
+        Assert.That(() => new Adam([]), Throws.ArgumentException.With.Message.Contains("empty"));
+    }
+
+    [Test]
     public void A_parameter_given_twice_or_null_is_rejected()
     {
         Tensor w = Tensor.Ones([2, 3]).RequireGrad();
