@@ -12,6 +12,9 @@ public sealed class GradientCheckTableTests
 
     private static readonly int[] Matrix = [3, 4];
 
+    /// <summary>A constant [3,4] float64 factor that requires no gradient: the chains below differentiate through it.</summary>
+    private static readonly Tensor Weights = Tensor.Create(new[] { 1.5, -2.0, 0.25, 3.0, -0.5, 1.0, 2.0, -1.25, 0.75, -3.0, 0.5, 1.75 }, [3, 4]);
+
     private static readonly (string Name, int[] Left, int[] Right)[] BinaryShapes =
     [
         ("same [3,4]", [3, 4], [3, 4]),
@@ -47,6 +50,7 @@ public sealed class GradientCheckTableTests
         ("LeakyRelu(0.1)", x => x.LeakyRelu(0.1), false),
         ("Pow(3)", x => x.Pow(3), false),
         ("Pow(0.5)", x => x.Pow(0.5), true),
+        ("Softplus", x => x.Softplus(), false),
     ];
 
     private static readonly (string Name, Func<Tensor[], Tensor> Function, int[][] Shapes)[] OtherCases =
@@ -84,6 +88,37 @@ public sealed class GradientCheckTableTests
         ("chain: log-sigmoid", x => x[0].Sigmoid().Log(), [Matrix]),
         ("chain: neuron loss", x => Tensor.MseLoss(x[0].Affine(x[1], x[2]).Relu(), x[3]), [[6, 3], [1, 3], [1], [6, 1]]),
         ("chain: max of a sum", x => (x[0] + x[1]).Max(0).Sum(), [[3, 4], [4]]),
+        ("Softmax(0)", x => x[0].Softmax(0), [Matrix]),
+        ("Softmax(1)", x => x[0].Softmax(1), [Matrix]),
+        ("Softmax()", x => x[0].Softmax(), [Matrix]),
+        ("Softmax(-2)", x => x[0].Softmax(-2), [Matrix]),
+        ("Softmax of a vector", x => x[0].Softmax(), [[5]]),
+        ("Softmax(1) of [2,3,4], the strided middle axis", x => x[0].Softmax(1), [[2, 3, 4]]),
+        ("Softmax(0) of [2,3,4]", x => x[0].Softmax(0), [[2, 3, 4]]),
+        ("Softmax(1) over a length-1 axis", x => x[0].Softmax(1), [[3, 1]]),
+        ("Softmax(1) of [2,1,3] over a length-1 axis, strided", x => x[0].Softmax(1), [[2, 1, 3]]),
+        ("LogSoftmax(0)", x => x[0].LogSoftmax(0), [Matrix]),
+        ("LogSoftmax(1)", x => x[0].LogSoftmax(1), [Matrix]),
+        ("LogSoftmax()", x => x[0].LogSoftmax(), [Matrix]),
+        ("LogSoftmax of a vector", x => x[0].LogSoftmax(), [[5]]),
+        ("LogSoftmax(1) of [2,3,4], the strided middle axis", x => x[0].LogSoftmax(1), [[2, 3, 4]]),
+        ("LogSoftmax(-3) of [2,3,4]", x => x[0].LogSoftmax(-3), [[2, 3, 4]]),
+        ("LogSoftmax(1) over a length-1 axis", x => x[0].LogSoftmax(1), [[3, 1]]),
+        ("LogSoftmax(1) of [2,1,3] over a length-1 axis, strided", x => x[0].LogSoftmax(1), [[2, 1, 3]]),
+        ("Softmax(1) of [2,3,4] times y", x => x[0].Softmax(1) * x[1], [[2, 3, 4], [2, 3, 4]]),
+        ("LogSoftmax(0) of [3,4] times y", x => x[0].LogSoftmax(0) * x[1], [Matrix, Matrix]),
+        ("Softplus of [2,3,4]", x => x[0].Softplus(), [[2, 3, 4]]),
+        ("chain: LogSoftmax(1) times a constant, summed", x => (x[0].LogSoftmax(1) * Weights).Sum(), [Matrix]),
+        ("chain: LogSoftmax(1) of [2,3,4] times a constant", x => x[0].LogSoftmax(1) * 2.5, [[2, 3, 4]]),
+        ("chain: LogSoftmax of a scaled input", x => (x[0] * 3).LogSoftmax(), [Matrix]),
+        ("chain: Softmax then Log", x => x[0].Softmax(0).Log(), [Matrix]),
+        ("chain: Softmax of a Softmax", x => x[0].Softmax(1).Softmax(0), [Matrix]),
+        ("chain: Softplus of an affine map, summed", x => x[0].Affine(x[1], x[2]).Softplus().Sum(), [[4, 3], [5, 3], [5]]),
+        ("fan-out softmax(x)*x", x => x[0].Softmax() * x[0], [Matrix]),
+        ("fan-out softmax(x)*x along the strided middle axis", x => x[0].Softmax(1) * x[0], [[2, 3, 4]]),
+        ("fan-out softmax(x) + log-softmax(x)", x => x[0].Softmax() + x[0].LogSoftmax(), [Matrix]),
+        ("fan-out softplus(x)*x", x => x[0].Softplus() * x[0], [Matrix]),
+        ("fan-out softplus(x) − log-softmax(x) along axis 0", x => x[0].Softplus() - x[0].LogSoftmax(0), [Matrix]),
     ];
 
     public static IEnumerable<TestCaseData> Cases()
