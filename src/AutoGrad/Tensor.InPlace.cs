@@ -176,18 +176,12 @@ public sealed partial class Tensor
     /// Throws unless this tensor may change in place and every operand matches its shape and element type;
     /// then records the write in the version counter.
     /// </summary>
-    private void CheckInPlace(string op, Tensor? first = null, Tensor? second = null)
+    private void CheckInPlace(string op, params ReadOnlySpan<Tensor> operands)
     {
-        if (first is not null)
+        foreach (Tensor operand in operands)
         {
-            CheckOperand(first, op);
-            CheckSameShape(op, first);
-        }
-
-        if (second is not null)
-        {
-            CheckOperand(second, op);
-            CheckSameShape(op, second);
+            CheckOperand(operand, op);
+            CheckSameShape(op, operand);
         }
 
         CheckWritable(op);

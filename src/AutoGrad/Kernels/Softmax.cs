@@ -8,6 +8,7 @@ namespace AutoGrad.Kernels;
 /// When the axis is the last one (<c>inner = 1</c>) each row is contiguous and is reduced directly. Otherwise the
 /// <c>length</c> slices of <c>inner</c> elements are combined slice by slice, so every pass is still contiguous;
 /// the caller provides that case's two scratch spans of <c>inner</c> elements (kernels do not allocate).
+/// The output must not overlap the input: log-softmax reads its input again after writing.
 /// </remarks>
 internal static class Softmax
 {
@@ -18,6 +19,11 @@ internal static class Softmax
     public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y, int outer, int length, int inner, bool log, Span<T> scratchA, Span<T> scratchB)
         where T : IFloatingPointIeee754<T>
     {
+        if (x.IsEmpty)
+        {
+            return;
+        }
+
         int block = length * inner;
         for (int o = 0; o < outer; o++)
         {
@@ -41,6 +47,11 @@ internal static class Softmax
     public static void Backward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, int outer, int length, int inner, bool log, Span<T> scratch)
         where T : IFloatingPointIeee754<T>
     {
+        if (y.IsEmpty)
+        {
+            return;
+        }
+
         int block = length * inner;
         for (int o = 0; o < outer; o++)
         {

@@ -19,7 +19,8 @@ public sealed partial class Tensor
 
     /// <summary>
     /// <c>max(x, 0) + log1p(e^−|x|)</c>. <c>log1p(t)</c> is Kahan's <c>log(u)·t/(u − 1)</c> with <c>u = 1 + t</c>,
-    /// exact where <c>u</c> rounds to 1, so tiny softplus values keep their relative precision.
+    /// exact where <c>u</c> rounds to 1, so tiny softplus values keep their relative precision. The scalar form takes
+    /// its logarithm from the vector one, so that an element's result does not depend on its position in the span.
     /// </summary>
     internal readonly struct SoftplusOperator : IUnaryOperator
     {
@@ -28,7 +29,7 @@ public sealed partial class Tensor
         {
             T t = ExpOperator.Invoke(-T.Abs(x));
             T u = T.One + t;
-            T log1p = u == T.One ? t : T.Log(u) * t / (u - T.One);
+            T log1p = u == T.One ? t : VectorMath.Log(Vector128.Create(u)).ToScalar() * t / (u - T.One);
             return T.Max(x, T.Zero) + log1p;
         }
 

@@ -257,6 +257,30 @@ public sealed class ForwardTests
     }
 
     [Test]
+    public void TakeAlongLastAxis_picks_one_element_per_row_and_sends_the_gradient_back_there()
+    {
+        Tensor x = Tensor.Create(new[,] { { 1.0, 2.0, 3.0 }, { 4.0, 5.0, 6.0 } }).RequireGrad();
+
+        Tensor y = x.TakeAlongLastAxis([2, 0]);
+        y.Backward(Tensor.Create(new[] { 10.0, 20.0 }));
+
+        Assert.That(y.Shape.ToArray(), Is.EqualTo(new[] { 2 }));
+        TestTensors.AssertClose(y, [3, 4], 0);
+        TestTensors.AssertClose(x.Grad!, [0, 0, 10, 20, 0, 0], 0);
+    }
+
+    [Test]
+    public void TakeAlongLastAxis_rejects_a_wrong_count_or_an_index_out_of_range()
+    {
+        Tensor x = Tensor.Ones([2, 3]);
+
+        Assert.That(() => x.TakeAlongLastAxis([0]), Throws.ArgumentException.With.Message.Contains("[2, 3]"));
+        Assert.That(() => x.TakeAlongLastAxis([0, 3]), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("[0, 3)"));
+        Assert.That(() => x.TakeAlongLastAxis([-1, 0]), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(() => Tensor.Scalar(1).TakeAlongLastAxis([]), Throws.ArgumentException);
+    }
+
+    [Test]
     public void Float32_results_stay_float32_with_double_constants()
     {
         Tensor x = Tensor.Ones([2]);

@@ -9,7 +9,8 @@ public static partial class Losses
     /// </summary>
     /// <remarks>
     /// Computed through <see cref="Tensor.LogSoftmax"/>, which subtracts each row's maximum, so logits of ±1000 give
-    /// finite losses and gradients. Derivative: <c>∂ℓₙ/∂xₙⱼ = softmax(xₙ)ⱼ − [j = tₙ]</c>.
+    /// finite losses and gradients, and <see cref="Tensor.TakeAlongLastAxis"/>, so a class masked with a logit of −∞
+    /// contributes nothing. Derivative: <c>∂ℓₙ/∂xₙⱼ = softmax(xₙ)ⱼ − [j = tₙ]</c>.
     /// </remarks>
     /// <param name="logits">Unnormalized class scores, [N, C].</param>
     /// <param name="targets">The class of each sample: N integers in [0, C).</param>
@@ -27,7 +28,6 @@ public static partial class Losses
         }
 
         int classes = logits.Shape[1];
-        var oneHot = new double[targets.Length, classes];
         for (int n = 0; n < targets.Length; n++)
         {
             if ((uint)targets[n] >= (uint)classes)
@@ -35,11 +35,11 @@ public static partial class Losses
                 throw new ArgumentOutOfRangeException(
                     nameof(targets), targets[n], $"CrossEntropy: target {n} is class {targets[n]}, outside [0, {classes}) for logits of shape {Shapes.Format(logits.Shape)}.");
             }
-
-            oneHot[n, targets[n]] = 1;
         }
 
-        return CrossEntropy(logits, Tensor.Create(oneHot).ToDType(logits.DType), reduction);
+        // Picking each target's log-probability, rather than multiplying by one-hot rows, keeps a class masked
+        // with a logit of −∞ out of the sum (−∞ · 0 would be NaN).
+        return Reduce(-logits.LogSoftmax(1).TakeAlongLastAxis(targets), reduction);
     }
 
     /// <summary>

@@ -15,11 +15,18 @@ public static partial class Losses
         _ => throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction."),
     };
 
-    /// <summary>Throws unless prediction and target are non-null and of equal shapes.</summary>
+    /// <summary>Throws unless prediction and target are non-null and of equal shapes and element types.</summary>
     private static void CheckSameShape(Tensor prediction, Tensor target, string loss, string predictionName = "prediction")
     {
         ArgumentNullException.ThrowIfNull(prediction);
         ArgumentNullException.ThrowIfNull(target);
+        if (prediction.DType != target.DType)
+        {
+            throw new ArgumentException(
+                $"{loss}: {predictionName} holds {prediction.DType.Name()} and target {target.DType.Name()} elements; "
+                + "convert one with ToDType so that both match.",
+                nameof(target));
+        }
         if (!prediction.Shape.SequenceEqual(target.Shape))
         {
             throw new ArgumentException(
