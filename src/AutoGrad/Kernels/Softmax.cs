@@ -13,6 +13,12 @@ namespace AutoGrad.Kernels;
 internal static class Softmax
 {
     /// <summary>
+    /// Rows shorter than this are reduced by one scalar loop per pass rather than by span calls: with a handful of
+    /// classes the calls' fixed cost dominates (LogSoftmaxBenchmarks, benchmarks/RESULTS.md).
+    /// </summary>
+    private const int ShortRow = 16;
+
+    /// <summary>
     /// <c>y = exp(x − m) / Σ exp(x − m)</c> (or, when <paramref name="log"/>, <c>y = (x − m) − log Σ exp(x − m)</c>)
     /// with <c>m</c> the maximum along the axis.
     /// </summary>
@@ -21,6 +27,12 @@ internal static class Softmax
     {
         if (x.IsEmpty)
         {
+            return;
+        }
+
+        if (inner == 1 && length < ShortRow)
+        {
+            ForwardShortRows(x, y, length, log);
             return;
         }
 
@@ -52,6 +64,12 @@ internal static class Softmax
             return;
         }
 
+        if (inner == 1 && length < ShortRow)
+        {
+            BackwardShortRows(y, dy, dx, length, log);
+            return;
+        }
+
         int block = length * inner;
         for (int o = 0; o < outer; o++)
         {
@@ -67,6 +85,61 @@ internal static class Softmax
                 BackwardSlices(yBlock, dyBlock, dxBlock, inner, log, scratch[..inner]);
             }
         }
+    }
+
+    /// <summary>Every row of <paramref name="length"/> elements at once: scalar loops for the arithmetic, one vector pass for exp.</summary>
+    private static void ForwardShortRows<T>(ReadOnlySpan<T> x, Span<T> y, int length, bool log)
+        where T : IFloatingPointIeee754<T>
+    {
+        for (int start = 0; start < x.Length; start += length)
+        {
+            T max = RowMax(x.Slice(start, length));
+            for (int i = start; i < start + length; i++)
+            {
+                y[i] = x[i] - max;
+            }
+        }
+
+        Elementwise.Map<T, ExpOperator>(y, y);
+        for (int start = 0; start < x.Length; start += length)
+        {
+            Span<T> row = y.Slice(start, length);
+            T sum = T.Zero;
+            foreach (T exponential in row)
+            {
+                sum += exponential;
+            }
+
+            if (log)
+            {
+                // (x − m) − log Σ, with m found again: y no longer holds x − m.
+                T max = RowMax(x.Slice(start, length));
+                T logSum = T.Log(sum);
+                for (int i = 0; i < length; i++)
+                {
+                    row[i] = x[start + i] - max - logSum;
+                }
+            }
+            else
+            {
+                for (int i = 0; i < length; i++)
+                {
+                    row[i] /= sum;
+                }
+            }
+        }
+    }
+
+    private static T RowMax<T>(ReadOnlySpan<T> row)
+        where T : IFloatingPointIeee754<T>
+    {
+        T max = T.NegativeInfinity;
+        foreach (T value in row)
+        {
+            max = T.Max(max, value);
+        }
+
+        return max;
     }
 
     private static void ForwardRow<T>(ReadOnlySpan<T> x, Span<T> y, bool log)
@@ -133,6 +206,30 @@ internal static class Softmax
             else
             {
                 TensorPrimitives.Divide(slice, sum, slice);
+            }
+        }
+    }
+
+    /// <summary>Every row of <paramref name="length"/> elements at once, as <see cref="ForwardShortRows"/>.</summary>
+    private static void BackwardShortRows<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, int length, bool log)
+        where T : IFloatingPointIeee754<T>
+    {
+        if (log)
+        {
+            Elementwise.Map<T, ExpOperator>(y, dx);
+        }
+
+        for (int start = 0; start < y.Length; start += length)
+        {
+            T sum = T.Zero;
+            for (int i = start; i < start + length; i++)
+            {
+                sum += log ? dy[i] : dy[i] * y[i];
+            }
+
+            for (int i = start; i < start + length; i++)
+            {
+                dx[i] = log ? dy[i] - (dx[i] * sum) : (dy[i] - sum) * y[i];
             }
         }
     }
