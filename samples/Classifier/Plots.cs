@@ -29,6 +29,10 @@ internal static class Plots
         var plot = NewPlot(title, "epoch", "cross-entropy loss (log scale)");
         double[] epochs = [.. Enumerable.Range(1, trainLoss.Count).Select(e => (double)e)];
 
+        // A loss can round to exactly 0 in float32; a floor far below any loss worth reading keeps the log finite.
+        const double Floor = 1e-12;
+        trainLoss = [.. trainLoss.Select(loss => Math.Max(loss, Floor))];
+        testLoss = [.. testLoss.Select(loss => Math.Max(loss, Floor))];
         Scatter train = plot.Add.ScatterLine(epochs, [.. trainLoss.Select(Math.Log10)], Class0);
         train.LegendText = "training set";
         train.LineWidth = 2;

@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace AutoGrad;
 
-/// <summary>Shape arithmetic shared by the factories and the ops: validation, broadcasting, messages.</summary>
+/// <summary>
+/// Shapes in messages (<see cref="Format"/>, public so that layers built on the library word their errors as the ops do);
+/// inside the library, also the shape arithmetic of the factories and ops: validation, broadcasting, axes.
+/// </summary>
 public static class Shapes
 {
     /// <summary>Formats a shape as PyTorch prints a size: <c>[2, 3]</c>.</summary>

@@ -71,8 +71,26 @@ public sealed partial class Tensor
         return this;
     }
 
-    /// <summary>Fills <see cref="Grad"/> with zeros, keeping its storage; does nothing when there is none.</summary>
-    public void ZeroGrad() => Grad?.Fill(0);
+    /// <summary>
+    /// Fills <see cref="Grad"/> with zeros, keeping its storage (PyTorch 1.x's default); with
+    /// <paramref name="setToNone"/>, drops it instead, so <see cref="Grad"/> is null until the next
+    /// <see cref="Backward"/> reaches this tensor (PyTorch 2's default). Does nothing when there is no gradient.
+    /// </summary>
+    public void ZeroGrad(bool setToNone = false)
+    {
+        if (!setToNone)
+        {
+            Grad?.Fill(0);
+        }
+        else if (IsLeaf)
+        {
+            _grad = null;
+        }
+        else
+        {
+            _retainedGrad = null;
+        }
+    }
 
     /// <summary>Asks a tensor produced by an op to keep its gradient in <see cref="Grad"/> after <see cref="Backward"/>.</summary>
     public void RetainGrad() => _retainsGrad = true;

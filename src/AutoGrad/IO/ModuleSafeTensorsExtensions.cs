@@ -38,6 +38,13 @@ public static class ModuleSafeTensorsExtensions
     {
         ArgumentNullException.ThrowIfNull(module);
         SafeTensorsContent content = SafeTensors.Load(path);
-        module.LoadStateDict(content.Tensors);
+        try
+        {
+            module.LoadStateDict(content.Tensors);
+        }
+        catch (ArgumentException mismatch)
+        {
+            throw new ArgumentException($"LoadSafeTensors: '{path}' does not fit the module: {mismatch.Message}", nameof(path), mismatch);
+        }
     }
 }

@@ -53,8 +53,8 @@ internal static class Softmax
     }
 
     /// <summary>
-    /// The gradient of softmax from its output: <c>dx += y ⊙ (dy − Σ dy ⊙ y)</c>; of log-softmax:
-    /// <c>dx += dy − exp(y) ⊙ Σ dy</c>, the sums along the axis. Written into <paramref name="dx"/> (overwritten).
+    /// The gradient of softmax from its output, <c>dx = y ⊙ (dy − Σ dy ⊙ y)</c>, or of log-softmax,
+    /// <c>dx = dy − exp(y) ⊙ Σ dy</c>, the sums along the axis; <paramref name="dx"/> is overwritten, not added to.
     /// </summary>
     public static void Backward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, int outer, int length, int inner, bool log, Span<T> scratch)
         where T : IFloatingPointIeee754<T>

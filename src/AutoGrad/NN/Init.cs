@@ -134,13 +134,14 @@ public static class Init
                 nameof(tensor));
         }
 
+        // A tensor's element count fits an int, so these products do unless an axis is 0; checked, they cannot wrap.
         int receptiveField = 1;
         foreach (int length in tensor.Shape[2..])
         {
-            receptiveField *= length;
+            receptiveField = checked(receptiveField * length);
         }
 
-        return (tensor.Shape[1] * receptiveField, tensor.Shape[0] * receptiveField);
+        return (checked(tensor.Shape[1] * receptiveField), checked(tensor.Shape[0] * receptiveField));
     }
 
     private static int Fan(Tensor tensor, FanMode mode, string op)

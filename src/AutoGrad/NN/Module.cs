@@ -67,12 +67,13 @@ public abstract class Module
     /// <summary>Sets evaluation mode (<c>Train(false)</c>) on this module and every descendant; returns this module.</summary>
     public Module Eval() => Train(false);
 
-    /// <summary>Sets every parameter's gradient to zero, ready for the next <see cref="Tensor.Backward"/>.</summary>
-    public void ZeroGrad()
+    /// <summary>Sets every parameter's gradient to zero, or drops it (<see cref="Tensor.ZeroGrad"/>), ready for the next <see cref="Tensor.Backward"/>.</summary>
+    /// <param name="setToNone">Drop the gradients instead of zeroing them, so that an optimizer leaves a parameter that takes no part in the next loss alone.</param>
+    public void ZeroGrad(bool setToNone = false)
     {
         foreach (Tensor parameter in Parameters())
         {
-            parameter.ZeroGrad();
+            parameter.ZeroGrad(setToNone);
         }
     }
 

@@ -44,11 +44,6 @@ public sealed partial class Tensor
 
         return Record(y, this, (y, x) =>
         {
-            if (!x.RequiresGrad)
-            {
-                return;
-            }
-
             Tensor dx = ZerosLike(x);
             if (x.DType == DType.Float32)
             {

@@ -27,7 +27,7 @@ public class Adam : Optimizer
     /// <param name="learningRate">The step size η.</param>
     /// <param name="beta1">The decay β₁ in [0, 1) of the running mean of gradients.</param>
     /// <param name="beta2">The decay β₂ in [0, 1) of the running mean of squared gradients.</param>
-    /// <param name="epsilon">ε ≥ 0, added to the denominator for numerical stability.</param>
+    /// <param name="epsilon">ε ≥ 0, added to the denominator for numerical stability. With ε = 0 (which PyTorch also allows), an element whose gradient has been 0 since the first step gets 0/0 = NaN.</param>
     /// <param name="weightDecay">The L2 penalty λ ≥ 0, added to the gradient as λθ.</param>
     /// <exception cref="ArgumentException">A parameter or a setting is invalid.</exception>
     public Adam(IEnumerable<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0)

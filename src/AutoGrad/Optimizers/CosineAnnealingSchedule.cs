@@ -2,14 +2,14 @@ namespace AutoGrad.Optimizers;
 
 /// <summary>
 /// Anneals the learning rate along half a cosine from η₀ down to <see cref="MinimumLearningRate"/> over
-/// <see cref="MaxSteps"/> epochs: <c>η(e) = η_min + (η₀ − η_min)(1 + cos(π e / T))/2</c> (PyTorch's
+/// <see cref="MaxSteps"/> schedule steps T (usually epochs): <c>η(e) = η_min + (η₀ − η_min)(1 + cos(π e / T))/2</c> (PyTorch's
 /// <c>CosineAnnealingLR</c>, in its closed form). Past T the cosine continues, rising again, as in PyTorch.
 /// </summary>
 public sealed class CosineAnnealingSchedule : LearningRateSchedule
 {
     /// <summary>Creates the schedule for <paramref name="optimizer"/>.</summary>
     /// <param name="optimizer">The optimizer whose learning rate to set; its current rate is η₀.</param>
-    /// <param name="maxSteps">The number of epochs T from η₀ to the minimum, at least 1.</param>
+    /// <param name="maxSteps">The number of schedule steps T (PyTorch's <c>T_max</c>) from η₀ to the minimum, at least 1.</param>
     /// <param name="minimumLearningRate">The rate η_min reached after T epochs.</param>
     /// <exception cref="ArgumentOutOfRangeException">T is below 1, or the minimum is negative or not finite.</exception>
     public CosineAnnealingSchedule(Optimizer optimizer, int maxSteps, double minimumLearningRate = 0)
@@ -26,7 +26,7 @@ public sealed class CosineAnnealingSchedule : LearningRateSchedule
         MinimumLearningRate = minimumLearningRate;
     }
 
-    /// <summary>The number of epochs T from η₀ to the minimum.</summary>
+    /// <summary>The number of schedule steps T from η₀ to the minimum.</summary>
     public int MaxSteps { get; }
 
     /// <summary>The learning rate η_min at epoch T.</summary>

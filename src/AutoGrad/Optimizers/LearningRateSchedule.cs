@@ -27,8 +27,8 @@ public abstract class LearningRateSchedule
     /// <summary>Advances one epoch and sets the optimizer's learning rate for it.</summary>
     public void Step()
     {
+        Optimizer.LearningRate = LearningRateAt(Epoch + 1);
         Epoch++;
-        Optimizer.LearningRate = LearningRateAt(Epoch);
     }
 
     /// <summary>The learning rate at <paramref name="epoch"/> (0 gives <see cref="BaseLearningRate"/>), in closed form.</summary>

@@ -6,8 +6,9 @@ namespace AutoGrad.Optimizers;
 /// </summary>
 /// <remarks>
 /// Updates run in place on the parameters' storage with vectorized kernels, inside <see cref="Tensor.NoGrad"/>, so
-/// they are never recorded. A parameter whose <see cref="Tensor.Grad"/> is null (it took no part in the loss) is left
-/// alone, as in PyTorch.
+/// they are never recorded. A parameter whose <see cref="Tensor.Grad"/> is null is left alone, as in PyTorch. A zeroed
+/// gradient is a gradient: momentum and weight decay still move that parameter, as in PyTorch 1.x; call
+/// <c>ZeroGrad(setToNone: true)</c> (PyTorch 2's default) to leave alone a parameter that takes no part in the next loss.
 /// </remarks>
 public abstract class Optimizer
 {
@@ -40,6 +41,7 @@ public abstract class Optimizer
             }
         }
 
+        CheckSetting(learningRate, double.IsFinite(learningRate) && learningRate >= 0, "finite and non-negative", nameof(learningRate));
         LearningRate = learningRate;
     }
 
@@ -112,12 +114,13 @@ public abstract class Optimizer
         StepCount++;
     }
 
-    /// <summary>Sets every parameter's gradient to zero, ready for the next <see cref="Tensor.Backward"/>.</summary>
-    public void ZeroGrad()
+    /// <summary>Sets every parameter's gradient to zero, or drops it (<see cref="Tensor.ZeroGrad"/>), ready for the next <see cref="Tensor.Backward"/>.</summary>
+    /// <param name="setToNone">Drop the gradients instead of zeroing them, so that a parameter that takes no part in the next loss is left alone.</param>
+    public void ZeroGrad(bool setToNone = false)
     {
         foreach (Tensor p in _parameters)
         {
-            p.ZeroGrad();
+            p.ZeroGrad(setToNone);
         }
     }
 

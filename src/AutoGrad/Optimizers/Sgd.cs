@@ -25,8 +25,8 @@ public sealed class Sgd : Optimizer
     /// <summary>Creates the optimizer.</summary>
     /// <param name="parameters">The parameters to update: distinct leaves that require gradients.</param>
     /// <param name="learningRate">The step size η.</param>
-    /// <param name="momentum">The momentum factor μ in [0, 1); 0 for none.</param>
-    /// <param name="dampening">The dampening τ in [0, 1] of the gradient added to the momentum buffer.</param>
+    /// <param name="momentum">The momentum factor μ in [0, 1) (PyTorch accepts any μ ≥ 0; 1 and above never converge); 0 for none.</param>
+    /// <param name="dampening">The dampening τ in [0, 1] of the gradient added to the momentum buffer (PyTorch does not bound it).</param>
     /// <param name="nesterov">Use Nesterov momentum (needs momentum &gt; 0 and no dampening).</param>
     /// <param name="weightDecay">The L2 penalty λ ≥ 0, added to the gradient as λθ.</param>
     /// <exception cref="ArgumentException">A parameter or a setting is invalid.</exception>
@@ -76,13 +76,19 @@ public sealed class Sgd : Optimizer
         {
             buffer = _momentumBuffers[index] = NewState(parameter);
             buffer.CopyFrom(gradient);
-            buffer.AddInPlace(parameter, WeightDecay);
+            if (WeightDecay != 0)
+            {
+                buffer.AddInPlace(parameter, WeightDecay);
+            }
         }
         else
         {
             buffer.MultiplyInPlace(Momentum);
             buffer.AddInPlace(gradient, 1 - Dampening);
-            buffer.AddInPlace(parameter, (1 - Dampening) * WeightDecay);
+            if (WeightDecay != 0)
+            {
+                buffer.AddInPlace(parameter, (1 - Dampening) * WeightDecay);
+            }
         }
 
         if (Nesterov)

@@ -119,7 +119,7 @@ public sealed class ModuleSafeTensorsTests
         string path = Path.Combine(folder.Path, "extra.safetensors");
         SafeTensors.Save(path, [.. model.NamedParameters().Select(p => new KeyValuePair<string, Tensor>(p.Key, p.Value * 2)), new("step", Tensor.Scalar(10))]);
 
-        Assert.That(() => model.LoadSafeTensors(path), Throws.ArgumentException.With.Message.Contains("unexpected \"step\""));
+        Assert.That(() => model.LoadSafeTensors(path), Throws.ArgumentException.With.Message.Contains("unexpected \"step\"").And.Message.Contains(path));
 
         Assert.That(Snapshot(model), Is.EqualTo(before));
     }

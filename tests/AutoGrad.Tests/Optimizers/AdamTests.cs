@@ -73,6 +73,37 @@ public sealed class AdamTests
     }
 
     [Test]
+    public void A_parameter_left_out_of_the_loss_moves_after_ZeroGrad_but_not_after_ZeroGrad_setToNone()
+    {
+        Tensor used = Tensor.Create(new[] { 1.0 }).RequireGrad();
+        Tensor dropped = Tensor.Create(new[] { 2.0 }).RequireGrad();
+        var zeroed = new Adam([used, dropped], learningRate: 0.1);
+        (used * dropped).Sum().Backward();
+        zeroed.Step();
+        double afterFirstStep = dropped.Item();
+
+        zeroed.ZeroGrad();
+        (used * 3).Sum().Backward();
+        zeroed.Step();
+        Assert.That(dropped.Item(), Is.Not.EqualTo(afterFirstStep), "a zero gradient still meets Adam's running mean");
+
+        double beforeThirdStep = dropped.Item();
+        zeroed.ZeroGrad(setToNone: true);
+        Assert.That(dropped.Grad, Is.Null);
+        (used * 3).Sum().Backward();
+        zeroed.Step();
+        Assert.That(dropped.Item(), Is.EqualTo(beforeThirdStep), "no gradient, no step");
+    }
+
+    [Test]
+    public void An_invalid_learning_rate_names_the_constructor_argument()
+    {
+        Tensor w = Tensor.Ones([2]).RequireGrad();
+
+        Assert.That(() => new Adam([w], learningRate: -1), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("learningRate"));
+    }
+
+    [Test]
     public void The_defaults_are_pytorchs()
     {
         Tensor w = Tensor.Ones([1]).RequireGrad();

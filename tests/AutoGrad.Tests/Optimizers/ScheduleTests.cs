@@ -154,4 +154,22 @@ public sealed class ScheduleTests
     }
 
     private static Sgd NewSgd(double learningRate) => new([Tensor.Ones([2]).RequireGrad()], learningRate);
+
+    [Test]
+    public void A_rate_the_optimizer_refuses_leaves_the_schedule_where_it_was()
+    {
+        var sgd = new Sgd([Tensor.Ones([1]).RequireGrad()], learningRate: 0.5);
+        var schedule = new NegativeAfterFirstEpoch(sgd);
+
+        schedule.Step();
+        Assert.That(() => schedule.Step(), Throws.InstanceOf<ArgumentOutOfRangeException>());
+
+        Assert.That(schedule.Epoch, Is.EqualTo(1));
+        Assert.That(sgd.LearningRate, Is.EqualTo(0.25));
+    }
+
+    private sealed class NegativeAfterFirstEpoch(Optimizer optimizer) : LearningRateSchedule(optimizer)
+    {
+        public override double LearningRateAt(int epoch) => epoch <= 1 ? BaseLearningRate / 2 : -1;
+    }
 }
