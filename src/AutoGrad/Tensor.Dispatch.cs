@@ -94,7 +94,12 @@ public sealed partial class Tensor
     }
 
     /// <summary>An unrecorded copy with its own storage.</summary>
-    internal Tensor Copy() => new((Array)_data.Clone(), _shape);
+    internal Tensor Copy()
+    {
+        Tensor copy = Empty(_shape, DType);
+        Array.Copy(Storage, copy.Storage, _count);
+        return copy;
+    }
 
     /// <summary>Sets every element to <paramref name="value"/>, bypassing the tape: for gradients and optimizers.</summary>
     internal void Fill(double value)

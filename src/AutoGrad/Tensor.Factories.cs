@@ -26,8 +26,11 @@ public sealed partial class Tensor
 
     /// <summary>A tensor filled with zeros.</summary>
     public static Tensor Zeros(ReadOnlySpan<int> shape, DType dtype = DType.Float32)
-        => dtype == DType.Float32 ? new Tensor(new float[Shapes.ElementCount(shape)], shape.ToArray())
-                                  : new Tensor(new double[Shapes.ElementCount(shape)], shape.ToArray());
+    {
+        Tensor result = Empty(shape.ToArray(), dtype);
+        Array.Clear(result.Storage);
+        return result;
+    }
 
     /// <summary>A tensor filled with ones.</summary>
     public static Tensor Ones(ReadOnlySpan<int> shape, DType dtype = DType.Float32) => Full(shape, 1, dtype);
@@ -123,22 +126,17 @@ public sealed partial class Tensor
 
     /// <summary>An uninitialized tensor that an op is about to overwrite completely.</summary>
     internal static Tensor Empty(int[] shape, DType dtype)
-    {
-        int count = Shapes.ElementCount(shape);
-        return dtype == DType.Float32
-            ? new Tensor(GC.AllocateUninitializedArray<float>(count), shape)
-            : new Tensor(GC.AllocateUninitializedArray<double>(count), shape);
-    }
+        => new(RentStorage(Shapes.ElementCount(shape), dtype), shape);
 
     private void SetElement(int flatIndex, double value)
     {
-        if (_data is float[] floats)
+        if (Storage is float[] floats)
         {
             floats[flatIndex] = (float)value;
         }
         else
         {
-            ((double[])_data)[flatIndex] = value;
+            ((double[])Storage)[flatIndex] = value;
         }
     }
 
@@ -152,7 +150,9 @@ public sealed partial class Tensor
                 $"Create: {data.Length} values cannot fill shape {Shapes.Format(shape)}, which holds {count}.", nameof(data));
         }
 
-        return new Tensor(data.ToArray(), shape.ToArray());
+        T[] storage = BufferPool.Current.Rent<T>(count);
+        data.CopyTo(storage);
+        return new Tensor(storage, shape.ToArray());
     }
 
     private static Tensor Create2D<T>(T[,] values)
@@ -160,7 +160,7 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(values);
         int rows = values.GetLength(0), columns = values.GetLength(1);
-        var data = new T[rows * columns];
+        T[] data = BufferPool.Current.Rent<T>(rows * columns);
         for (int r = 0; r < rows; r++)
         {
             for (int c = 0; c < columns; c++)

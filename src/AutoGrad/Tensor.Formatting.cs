@@ -11,11 +11,17 @@ public sealed partial class Tensor
     /// <summary>
     /// Prints the values the way PyTorch does, then the shape and element type:
     /// <c>tensor([[1.5000, 2.0000], [3.0000, 4.0000]], shape=[2, 2], dtype=float32)</c>, one row per line.
-    /// Tensors of more than 1000 elements show only the first and last three entries of each long axis, with "...".
+    /// Tensors of more than 1000 elements show only the first and last three entries of each long axis, with "..."; a disposed tensor shows <c>&lt;disposed&gt;</c> in place of its values.
     /// </summary>
     public override string ToString()
     {
         const string prefix = "tensor(";
+        if (IsDisposed)
+        {
+            // A debugger calls this too: describe the tensor rather than throw.
+            return $"{prefix}<disposed>, shape={Shapes.Format(_shape)}, dtype={DType.Name()})";
+        }
+
         bool summarize = ElementCount > SummarizeAbove;
         var shown = new List<double>();
         CollectShown(0, 0, summarize, shown);

@@ -13,28 +13,38 @@ namespace AutoGrad;
 /// </remarks>
 public sealed partial class Tensor
 {
-    private readonly Array _data;
     private readonly int[] _shape;
+    private readonly int _count;
 
-    // Shared by every view of the storage; bumped by in-place writes, so Backward can tell when a
-    // tensor an op saved has changed since (PyTorch's version counter).
-    private readonly StorageVersion _version;
+    // The storage, rented from the thread's BufferPool; null in a view (which reads its base's) and once the
+    // storage has gone back to the pool (Dispose, or the end of the TensorScope that owns the tensor).
+    private Array? _data;
 
-    internal Tensor(Array data, int[] shape)
-        : this(data, shape, new StorageVersion())
-    {
-    }
+    // For a view: the tensor that owns the storage it shares. Null for an owner.
+    private readonly Tensor? _base;
 
-    private Tensor(Array data, int[] shape, StorageVersion version)
+    // Bumped by in-place writes to an owner's storage, so Backward can tell when a tensor an op saved has changed
+    // since (PyTorch's version counter). Views count on their base's.
+    private int _version;
+
+    internal Tensor(Array data, int[] shape, bool scoped = true)
     {
         _data = data;
         _shape = shape;
-        _version = version;
-        DType = data switch
+        _count = data.Length;
+        DType = data is double[] ? DType.Float64 : DType.Float32;
+        if (scoped)
         {
-            double[] => DType.Float64,
-            _ => DType.Float32,
-        };
+            JoinScope(ScopeFrame.Innermost);
+        }
+    }
+
+    private Tensor(Tensor owner, int[] shape)
+    {
+        _base = owner;
+        _shape = shape;
+        _count = owner._count;
+        DType = owner.DType;
     }
 
     /// <summary>The element type.</summary>
@@ -47,7 +57,7 @@ public sealed partial class Tensor
     public int Rank => _shape.Length;
 
     /// <summary>The number of elements: the product of <see cref="Shape"/> (1 for a scalar).</summary>
-    public int ElementCount => _data.Length;
+    public int ElementCount => _count;
 
     /// <summary>
     /// The element at <paramref name="index"/> (one index per axis; negative indices count from the end),
@@ -95,7 +105,7 @@ public sealed partial class Tensor
     public ReadOnlySpan<T> AsReadOnlySpan<T>()
         where T : IFloatingPointIeee754<T>
     {
-        if (_data is not T[] data)
+        if (Storage is not T[] data)
         {
             throw new InvalidOperationException(
                 $"The tensor holds {DType.Name()} elements, not {typeof(T).Name}; convert it with ToDType first.");
@@ -105,18 +115,23 @@ public sealed partial class Tensor
     }
 
     /// <summary>How many in-place writes the storage has seen.</summary>
-    internal int Version => _version.Value;
+    internal int Version => (_base ?? this)._version;
 
     /// <summary>A tensor of another shape over the same storage (and the same version counter).</summary>
-    internal Tensor View(int[] shape) => new(_data, shape, _version);
+    internal Tensor View(int[] shape) => new(_base ?? this, shape);
 
     /// <summary>Records an in-place write to the storage.</summary>
-    internal void MarkModified() => _version.Value++;
+    internal void MarkModified() => (_base ?? this)._version++;
 
     /// <summary>The storage, for kernels; the caller knows the element type.</summary>
-    internal Span<T> AsSpan<T>() => (T[])_data;
+    /// <exception cref="ObjectDisposedException">The storage has gone back to the pool.</exception>
+    internal Span<T> AsSpan<T>() => (T[])Storage;
 
-    private double ElementAt(int flatIndex) => _data is float[] floats ? floats[flatIndex] : ((double[])_data)[flatIndex];
+    /// <summary>The storage array.</summary>
+    /// <exception cref="ObjectDisposedException">The storage has gone back to the pool.</exception>
+    private Array Storage => (_base ?? this)._data ?? throw DisposedError();
+
+    private double ElementAt(int flatIndex) => Storage is float[] floats ? floats[flatIndex] : ((double[])Storage)[flatIndex];
 
     private int FlatIndex(ReadOnlySpan<int> index)
     {
@@ -142,10 +157,5 @@ public sealed partial class Tensor
         }
 
         return flat;
-    }
-
-    private sealed class StorageVersion
-    {
-        public int Value;
     }
 }

@@ -45,7 +45,7 @@ public sealed partial class Tensor
             {
                 if (leaves[j].Grad is { } grad)
                 {
-                    Array.Copy(grad._data, 0, jacobians[j]._data, i * grad.ElementCount, grad.ElementCount);
+                    Array.Copy(grad.Storage, 0, jacobians[j].Storage, i * grad.ElementCount, grad.ElementCount);
                     grad.Fill(0);
                 }
             }

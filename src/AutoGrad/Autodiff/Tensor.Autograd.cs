@@ -84,10 +84,12 @@ public sealed partial class Tensor
         }
         else if (IsLeaf)
         {
+            _grad?.Dispose();
             _grad = null;
         }
         else
         {
+            _retainedGrad?.Dispose();
             _retainedGrad = null;
         }
     }
@@ -131,19 +133,36 @@ public sealed partial class Tensor
                 + "parameters before computing with them, outside any NoGrad scope.");
         }
 
-        Tensor seed = gradient is null ? ImplicitSeed() : CheckSeed(gradient);
+        if (gradient is not null)
+        {
+            CheckSeed(gradient);
+        }
+
+        if (Entry?.IsReleased == true)
+        {
+            throw new InvalidOperationException(
+                "Backward: the graph that produced this tensor was released by an earlier Backward. "
+                + "Pass retainGraph: true to the earlier call to walk the graph more than once.");
+        }
+
         using GradModeScope noGrad = NoGrad();
         Tensor[]? outerTargets = t_gradientTargets;
         t_gradientTargets = onlyInto;
         try
         {
-            if (Entry is null)
+            ScopeFrame temporaries = ScopeFrame.BeginTemporaries();
+            try
             {
-                AccumulateGrad(seed);
+                AccumulateGrad(gradient ?? ImplicitSeed());
             }
-            else
+            finally
             {
-                WalkTape(Entry, seed, retainGraph);
+                ScopeFrame.End(temporaries);
+            }
+
+            if (Entry is not null)
+            {
+                WalkGraph(Entry, retainGraph);
             }
         }
         finally
@@ -153,32 +172,35 @@ public sealed partial class Tensor
     }
 
     /// <summary>
-    /// The reverse walk: from <paramref name="root"/> down the tape, every record whose output received a gradient
-    /// runs its rule; without <paramref name="retainGraph"/> each record is released once it has run.
+    /// The reverse walk: every record reachable from <paramref name="root"/> whose output received a gradient runs its
+    /// rule, outputs before inputs; then the output's working gradient goes back to the pool, and without
+    /// <paramref name="retainGraph"/> the record is released.
     /// </summary>
-    private static void WalkTape(TapeEntry root, Tensor seed, bool retainGraph)
+    private static void WalkGraph(TapeEntry root, bool retainGraph)
     {
-        if (root.IsReleased)
-        {
-            throw new InvalidOperationException(
-                "Backward: the graph that produced this tensor was released by an earlier Backward. "
-                + "Pass retainGraph: true to the earlier call to walk the graph more than once.");
-        }
-
-        Tape tape = root.Tape;
-        root.Output.AccumulateGrad(seed);
+        List<TapeEntry> order = GraphOrder.From(root);
         bool completed = false;
         try
         {
-            for (int i = root.Index; i >= 0; i--)
+            for (int i = order.Count - 1; i >= 0; i--)
             {
-                TapeEntry? entry = tape.At(i);
-                if (entry?.Output._grad is null)
+                TapeEntry entry = order[i];
+                if (entry.Output._grad is null)
                 {
-                    continue; // collected, or its output does not lead to the root
+                    continue; // no gradient flowed to it (a path to inputs that receive none)
                 }
 
-                entry.Backward();
+                // What the rule creates besides gradients is scratch, back in the pool as soon as the rule returns.
+                ScopeFrame temporaries = ScopeFrame.BeginTemporaries();
+                try
+                {
+                    entry.Backward();
+                }
+                finally
+                {
+                    ScopeFrame.End(temporaries);
+                }
+
                 entry.Output.EndWorkingGradient();
                 if (!retainGraph)
                 {
@@ -193,11 +215,14 @@ public sealed partial class Tensor
             if (!completed)
             {
                 // Leave no half-propagated working gradients to leak into a later walk.
-                for (int i = root.Index; i >= 0; i--)
+                foreach (TapeEntry entry in order)
                 {
-                    tape.At(i)?.Output._grad = null;
+                    entry.Output._grad?.Dispose();
+                    entry.Output._grad = null;
                 }
             }
+
+            GraphOrder.Return(order);
         }
     }
 
@@ -205,6 +230,10 @@ public sealed partial class Tensor
     /// Adds <paramref name="gradient"/> to this tensor's gradient; skipped when it requires none. A gradient of a
     /// broadcast shape is first summed over the axes this tensor was expanded along (the vector sum reduction).
     /// </summary>
+    /// <remarks>
+    /// The first gradient to arrive becomes this tensor's without a copy when it is scratch a backward rule has just
+    /// made; otherwise it is copied (or summed) into storage of this tensor's own.
+    /// </remarks>
     internal void AccumulateGrad(Tensor gradient)
     {
         if (!ReceivesGradient)
@@ -223,11 +252,20 @@ public sealed partial class Tensor
 
         if (_grad is null && sameShape)
         {
-            _grad = gradient.Copy();
+            if (gradient.IsBackwardScratch)
+            {
+                gradient.MoveTo(OwningScope);
+                _grad = gradient;
+            }
+            else
+            {
+                _grad = EmptyIn(OwningScope, _shape, DType);
+                Array.Copy(gradient.Storage, _grad.Storage, _count);
+            }
         }
         else
         {
-            _grad ??= ZerosLike(this);
+            _grad ??= ZerosIn(OwningScope, _shape, DType);
             gradient.SumInto(_grad);
         }
     }
@@ -244,7 +282,7 @@ public sealed partial class Tensor
             return;
         }
 
-        _grad ??= ZerosLike(this);
+        _grad ??= ZerosIn(OwningScope, _shape, DType);
         if (DType == DType.Float32)
         {
             ParallelElementwise.Accumulate<float, TOperator>(outputGradient.AsSpan<float>(), saved.AsSpan<float>(), _grad.AsSpan<float>());
@@ -264,7 +302,7 @@ public sealed partial class Tensor
     {
         if (GradMode.IsEnabled && input._requiresGrad)
         {
-            output.Attach(Tape.For(input), new UnaryEntry(output, input, backward));
+            output.Attach(new UnaryEntry(output, input, backward));
         }
 
         return output;
@@ -275,7 +313,7 @@ public sealed partial class Tensor
     {
         if (GradMode.IsEnabled && (a._requiresGrad || b._requiresGrad))
         {
-            output.Attach(Tape.For(a, b), new BinaryEntry(output, a, b, backward));
+            output.Attach(new BinaryEntry(output, a, b, backward));
         }
 
         return output;
@@ -286,7 +324,7 @@ public sealed partial class Tensor
     {
         if (GradMode.IsEnabled && (a._requiresGrad || b._requiresGrad || c?._requiresGrad == true))
         {
-            output.Attach(Tape.For(a, b, c), new TernaryEntry(output, a, b, c, backward));
+            output.Attach(new TernaryEntry(output, a, b, c, backward));
         }
 
         return output;
@@ -299,9 +337,8 @@ public sealed partial class Tensor
     private bool ReceivesGradient
         => _requiresGrad && (Entry is not null || t_gradientTargets is null || Array.IndexOf(t_gradientTargets, this) >= 0);
 
-    private void Attach(Tape tape, TapeEntry entry)
+    private void Attach(TapeEntry entry)
     {
-        tape.Append(entry);
         Entry = entry;
         _requiresGrad = true;
     }
@@ -317,7 +354,12 @@ public sealed partial class Tensor
             else
             {
                 _retainedGrad.AddInPlace(_grad!);
+                _grad!.Dispose();
             }
+        }
+        else
+        {
+            _grad!.Dispose();
         }
 
         _grad = null;
@@ -335,7 +377,7 @@ public sealed partial class Tensor
         return OnesLike(this);
     }
 
-    private Tensor CheckSeed(Tensor gradient)
+    private void CheckSeed(Tensor gradient)
     {
         if (!gradient.Shape.SequenceEqual(Shape) || gradient.DType != DType)
         {
@@ -344,7 +386,15 @@ public sealed partial class Tensor
                 + $"shape {Shapes.Format(Shape)} ({DType.Name()}); they must match.",
                 nameof(gradient));
         }
+    }
 
-        return gradient;
+    /// <summary>True for a tensor a backward rule created and nothing else refers to yet: it may become a gradient as it is.</summary>
+    private bool IsBackwardScratch => _base is null && _scope is { HoldsTemporaries: true } && _scope == ScopeFrame.Innermost;
+
+    private static Tensor ZerosIn(ScopeFrame? frame, int[] shape, DType dtype)
+    {
+        Tensor zeros = EmptyIn(frame, shape, dtype);
+        Array.Clear(zeros.Storage);
+        return zeros;
     }
 }

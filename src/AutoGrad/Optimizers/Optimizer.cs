@@ -136,6 +136,9 @@ public abstract class Optimizer
         }
     }
 
-    /// <summary>A new zero tensor of <paramref name="like"/>'s shape and type, for optimizer state.</summary>
-    protected static Tensor NewState(Tensor like) => Tensor.ZerosLike(like);
+    /// <summary>
+    /// A new zero tensor of <paramref name="like"/>'s shape and type, for optimizer state: owned by no
+    /// <see cref="TensorScope"/>, since it lives as long as the optimizer even when the first step runs inside one.
+    /// </summary>
+    protected static Tensor NewState(Tensor like) => Tensor.ZerosLike(like).DetachFromScope();
 }

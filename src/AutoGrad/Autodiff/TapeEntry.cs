@@ -1,96 +1,8 @@
 namespace AutoGrad.Autodiff;
 
-/// <summary>
-/// The Wengert list of one connected computation: its op records in execution order, which is a
-/// topological order, so backward is a reverse walk with no graph search.
-/// </summary>
-/// <remarks>
-/// <para>An op whose inputs come only from leaves starts a new tape; an op whose inputs come from two
-/// tapes merges them. Two tapes never share an edge before they merge (such an edge would have merged
-/// them), so appending one to the other keeps the order topological.</para>
-/// <para>The tape holds its records weakly: a record lives exactly as long as its output tensor (which holds
-/// it), and through its inputs it keeps alive what a backward walk from that output needs. Records of
-/// tensors nobody can reach any more cannot lie on such a walk; they are collected, and their dead slots are
-/// pruned as the tape grows. So a long-lived tensor that many later computations use does not keep those
-/// computations alive, and no global list grows across a training or evaluation loop.</para>
-/// </remarks>
-internal sealed class Tape
-{
-    private const int MinimumPruneLength = 64;
-
-    private List<WeakReference<TapeEntry>> _entries = [];
-    private int _pruneAt = MinimumPruneLength;
-
-    /// <summary>The number of slots, live or not; indices run from 0 to Count − 1.</summary>
-    public int Count => _entries.Count;
-
-    /// <summary>The tape an op with these inputs records onto, merging the inputs' tapes when they differ.</summary>
-    public static Tape For(Tensor a, Tensor? b = null, Tensor? c = null)
-    {
-        Tape? tape = null;
-        foreach (Tensor? input in (ReadOnlySpan<Tensor?>)[a, b, c])
-        {
-            Tape? other = input?.Entry?.Tape;
-            if (other is not null && other != tape)
-            {
-                tape = tape is null ? other : Merge(tape, other);
-            }
-        }
-
-        return tape ?? new Tape();
-    }
-
-    /// <summary>The record at <paramref name="index"/>, or null when its output has been collected.</summary>
-    public TapeEntry? At(int index) => _entries[index].TryGetTarget(out TapeEntry? entry) ? entry : null;
-
-    public void Append(TapeEntry entry)
-    {
-        if (_entries.Count >= _pruneAt)
-        {
-            Prune();
-        }
-
-        Place(entry);
-    }
-
-    private static Tape Merge(Tape a, Tape b)
-    {
-        (Tape larger, Tape smaller) = a.Count >= b.Count ? (a, b) : (b, a);
-        foreach (WeakReference<TapeEntry> slot in smaller._entries)
-        {
-            if (slot.TryGetTarget(out TapeEntry? entry))
-            {
-                larger.Place(entry);
-            }
-        }
-
-        smaller._entries = [];
-        return larger;
-    }
-
-    private void Place(TapeEntry entry)
-    {
-        entry.Tape = this;
-        entry.Index = _entries.Count;
-        _entries.Add(new WeakReference<TapeEntry>(entry));
-    }
-
-    private void Prune()
-    {
-        List<WeakReference<TapeEntry>> old = _entries;
-        _entries = new List<WeakReference<TapeEntry>>(old.Count);
-        foreach (WeakReference<TapeEntry> slot in old)
-        {
-            if (slot.TryGetTarget(out TapeEntry? entry))
-            {
-                entry.Index = _entries.Count;
-                _entries.Add(slot);
-            }
-        }
-
-        _pruneAt = Math.Max(MinimumPruneLength, 2 * _entries.Count);
-    }
-}
+// The tape is implicit: each result holds the record of the op that produced it, and each record holds its inputs.
+// Backward orders the records it can reach from its root (GraphOrder) and runs them in reverse. Nothing else refers
+// to a record, so a graph nobody can reach is garbage at once, with no global list to prune.
 
 /// <summary>One recorded op: its output, and how to carry the output's gradient back to its inputs.</summary>
 internal abstract class TapeEntry(Tensor output)
@@ -99,9 +11,11 @@ internal abstract class TapeEntry(Tensor output)
 
     public Tensor Output { get; } = output;
 
-    public Tape Tape { get; set; } = null!;
+    /// <summary>The number of the last backward walk that reached this record (see <see cref="GraphOrder"/>).</summary>
+    public int WalkStamp { get; set; }
 
-    public int Index { get; set; }
+    /// <summary>How many inputs the op has.</summary>
+    public abstract int InputCount { get; }
 
     /// <summary>True once a Backward without <c>retainGraph</c> has walked this record and freed what it saved.</summary>
     public bool IsReleased { get; private set; }
@@ -140,6 +54,9 @@ internal abstract class TapeEntry(Tensor output)
         }
     }
 
+    /// <summary>Input <paramref name="index"/>, or null when it is absent or the record was released.</summary>
+    public abstract Tensor? Input(int index);
+
     protected abstract void Run();
 
     protected abstract void DropInputs();
@@ -150,6 +67,10 @@ internal sealed class UnaryEntry(Tensor output, Tensor input, Action<Tensor, Ten
     private readonly int _inputVersion = input.Version;
     private Tensor? _input = input;
     private Action<Tensor, Tensor>? _rule = rule;
+
+    public override int InputCount => 1;
+
+    public override Tensor? Input(int index) => _input;
 
     protected override void Run()
     {
@@ -167,6 +88,10 @@ internal sealed class BinaryEntry(Tensor output, Tensor a, Tensor b, Action<Tens
     private Tensor? _a = a;
     private Tensor? _b = b;
     private Action<Tensor, Tensor, Tensor>? _rule = rule;
+
+    public override int InputCount => 2;
+
+    public override Tensor? Input(int index) => index == 0 ? _a : _b;
 
     protected override void Run()
     {
@@ -187,6 +112,15 @@ internal sealed class TernaryEntry(Tensor output, Tensor a, Tensor b, Tensor? c,
     private Tensor? _b = b;
     private Tensor? _c = c;
     private Action<Tensor, Tensor, Tensor, Tensor?>? _rule = rule;
+
+    public override int InputCount => 3;
+
+    public override Tensor? Input(int index) => index switch
+    {
+        0 => _a,
+        1 => _b,
+        _ => _c,
+    };
 
     protected override void Run()
     {

@@ -1,0 +1,104 @@
+using System.Runtime.CompilerServices;
+
+namespace AutoGrad;
+
+/// <summary>
+/// The calling thread's free tensor buffers, by element type and exact length: a training loop asks for the same
+/// lengths every step, so after the first step every request is met from here and no tensor memory is allocated.
+/// </summary>
+/// <remarks>
+/// One pool per thread needs no locks. A buffer may go back to a different thread's pool than the one it came
+/// from (a tensor disposed on another thread); it is simply reused there. Buffers beyond
+/// <see cref="TensorPool.MaxRetainedBytes"/> are left to the garbage collector.
+/// </remarks>
+internal sealed class BufferPool
+{
+    [ThreadStatic]
+    private static BufferPool? t_current;
+
+    private readonly Dictionary<int, Stack<float[]>> _floats = [];
+    private readonly Dictionary<int, Stack<double[]>> _doubles = [];
+
+    private long _rented;
+    private long _allocated;
+    private long _allocatedBytes;
+    private long _returned;
+    private long _retainedBytes;
+
+    /// <summary>The calling thread's pool.</summary>
+    public static BufferPool Current => t_current ??= new BufferPool();
+
+    public TensorPoolStatistics Statistics => new(_rented, _allocated, _allocatedBytes, _returned, _retainedBytes);
+
+    /// <summary>A buffer of exactly <paramref name="length"/> elements, holding whatever its last user left in it.</summary>
+    public T[] Rent<T>(int length)
+    {
+        if (length == 0)
+        {
+            return [];
+        }
+
+        _rented++;
+        if (Buckets<T>().TryGetValue(length, out Stack<T[]>? bucket) && bucket.TryPop(out T[]? buffer))
+        {
+            _retainedBytes -= ByteLength<T>(length);
+            return buffer;
+        }
+
+        _allocated++;
+        _allocatedBytes += ByteLength<T>(length);
+        return GC.AllocateUninitializedArray<T>(length);
+    }
+
+    /// <summary>Takes back a buffer nobody uses any more; the caller must drop every reference to it.</summary>
+    public void Return(Array buffer)
+    {
+        switch (buffer)
+        {
+            case float[] floats:
+                Return(floats);
+                break;
+            case double[] doubles:
+                Return(doubles);
+                break;
+        }
+    }
+
+    /// <summary>Drops every retained buffer (the counters other than the retained bytes are kept).</summary>
+    public void Clear()
+    {
+        _floats.Clear();
+        _doubles.Clear();
+        _retainedBytes = 0;
+    }
+
+    private void Return<T>(T[] buffer)
+    {
+        if (buffer.Length == 0)
+        {
+            return;
+        }
+
+        _returned++;
+        long bytes = ByteLength<T>(buffer.Length);
+        if (_retainedBytes + bytes > TensorPool.MaxRetainedBytes)
+        {
+            return;
+        }
+
+        Dictionary<int, Stack<T[]>> buckets = Buckets<T>();
+        if (!buckets.TryGetValue(buffer.Length, out Stack<T[]>? bucket))
+        {
+            bucket = new Stack<T[]>();
+            buckets.Add(buffer.Length, bucket);
+        }
+
+        bucket.Push(buffer);
+        _retainedBytes += bytes;
+    }
+
+    private Dictionary<int, Stack<T[]>> Buckets<T>()
+        => typeof(T) == typeof(float) ? (Dictionary<int, Stack<T[]>>)(object)_floats : (Dictionary<int, Stack<T[]>>)(object)_doubles;
+
+    private static long ByteLength<T>(int length) => (long)length * Unsafe.SizeOf<T>();
+}

@@ -1,0 +1,126 @@
+namespace AutoGrad;
+
+// Where a tensor's storage comes from and goes back to: the thread's BufferPool, through TensorScope or Dispose.
+public sealed partial class Tensor : IDisposable
+{
+    // The open scope that owns this tensor (an owner of storage, never a view), and its slot in the scope's list.
+    private ScopeFrame? _scope;
+    private int _scopeSlot;
+
+    /// <summary>
+    /// Begins a <see cref="TensorScope"/>: every tensor created on this thread until it is disposed is owned by it
+    /// and disposed with it, its storage going back to the <see cref="TensorPool"/> for the next step to reuse.
+    /// </summary>
+    public static TensorScope Scope() => new(ScopeFrame.Begin());
+
+    /// <summary>True once the storage has gone back to the pool; using the tensor's values then throws <see cref="ObjectDisposedException"/>.</summary>
+    public bool IsDisposed => (_base ?? this)._data is null;
+
+    /// <summary>
+    /// Returns the storage to the <see cref="TensorPool"/> now, rather than at the end of the owning
+    /// <see cref="TensorScope"/> or at garbage collection; afterwards every use of the values throws. A view (from
+    /// <see cref="Reshape"/> or <see cref="Detach"/>) does not own its storage, so disposing one does nothing. A second call does nothing.
+    /// </summary>
+    public void Dispose()
+    {
+        if (_base is null && _data is not null)
+        {
+            LeaveScope();
+            ReturnStorage();
+        }
+    }
+
+    /// <summary>
+    /// Takes this tensor (for a view, the tensor whose storage it shares) and its gradient out of every
+    /// <see cref="TensorScope"/>, so that only the garbage collector frees them: for tensors made inside a scope that
+    /// must outlive it, such as an optimizer's state.
+    /// </summary>
+    /// <returns>This tensor, for chaining.</returns>
+    public Tensor DetachFromScope()
+    {
+        (_base ?? this).MoveTo(null);
+        return this;
+    }
+
+    /// <summary>Moves the storage owner out of <paramref name="frame"/> (or a frame opened inside it) into the frame enclosing it.</summary>
+    internal void MoveOutOf(ScopeFrame frame)
+    {
+        Tensor owner = _base ?? this;
+        if (owner._scope?.IsWithin(frame) == true)
+        {
+            owner.MoveTo(frame.Outer);
+        }
+    }
+
+    /// <summary>Called by the owning scope as it ends: the tensor is no longer in its list, and its storage goes back.</summary>
+    internal void ReleaseFromScope()
+    {
+        _scope = null;
+        ReturnStorage();
+    }
+
+    /// <summary>An uninitialized tensor, owned by <paramref name="frame"/> (or by none), for storage whose lifetime follows another tensor's.</summary>
+    internal static Tensor EmptyIn(ScopeFrame? frame, int[] shape, DType dtype)
+    {
+        Tensor result = new(RentStorage(Shapes.ElementCount(shape), dtype), shape, scoped: false);
+        result.JoinScope(frame);
+        return result;
+    }
+
+    /// <summary>The scope that owns this tensor's storage, or null.</summary>
+    internal ScopeFrame? OwningScope => (_base ?? this)._scope;
+
+    private static Array RentStorage(int count, DType dtype)
+        => dtype == DType.Float32 ? BufferPool.Current.Rent<float>(count) : BufferPool.Current.Rent<double>(count);
+
+    private void MoveTo(ScopeFrame? frame)
+    {
+        LeaveScope();
+        JoinScope(frame);
+
+        // A gradient belongs to the scope of its tensor.
+        _grad?.MoveTo(frame);
+        _retainedGrad?.MoveTo(frame);
+    }
+
+    private void JoinScope(ScopeFrame? frame)
+    {
+        if (frame is not null)
+        {
+            _scope = frame;
+            _scopeSlot = frame.Owned.Count;
+            frame.Owned.Add(this);
+        }
+    }
+
+    private void LeaveScope()
+    {
+        if (_scope is null)
+        {
+            return;
+        }
+
+        List<Tensor> owned = _scope.Owned;
+        Tensor last = owned[^1];
+        owned[_scopeSlot] = last;
+        last._scopeSlot = _scopeSlot;
+        owned.RemoveAt(owned.Count - 1);
+        _scope = null;
+    }
+
+    private void ReturnStorage()
+    {
+        Array? data = _data;
+        _data = null;
+        if (data is not null)
+        {
+            BufferPool.Current.Return(data);
+        }
+    }
+
+    private ObjectDisposedException DisposedError() => new(
+        nameof(Tensor),
+        $"This tensor of shape {Shapes.Format(_shape)} was disposed: its storage went back to the pool (its TensorScope "
+        + "ended, or Dispose was called) and may now hold another tensor's values. To use a tensor after its scope, "
+        + "pass it to scope.Keep or call DetachFromScope before the scope ends.");
+}
