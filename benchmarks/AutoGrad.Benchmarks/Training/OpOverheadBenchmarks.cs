@@ -9,6 +9,8 @@ namespace AutoGrad.Benchmarks.Training;
 [MemoryDiagnoser]
 public class OpOverheadBenchmarks
 {
+    private const int OpsPerScope = 64;
+
     private Tensor _x = null!;
     private Tensor _y = null!;
     private Tensor _w = null!;
@@ -31,10 +33,25 @@ public class OpOverheadBenchmarks
     [Benchmark(Baseline = true)]
     public Tensor RecordAdd() => _x.Add(_y);
 
-    /// <summary><c>relu(x·w + b)</c>, then Backward into x, w and b.</summary>
+    /// <summary>
+    /// <c>x + y</c> as in a training loop: 64 recorded ops per <see cref="TensorScope"/>, whose end returns their
+    /// buffers to the pool for the next 64.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = OpsPerScope)]
+    public void RecordAddInScope()
+    {
+        using TensorScope scope = Tensor.Scope();
+        for (int i = 0; i < OpsPerScope; i++)
+        {
+            _x.Add(_y);
+        }
+    }
+
+    /// <summary><c>relu(x·w + b)</c>, then Backward into x, w and b, in a <see cref="TensorScope"/>.</summary>
     [Benchmark]
     public void ThreeOpForwardBackward()
     {
+        using TensorScope scope = Tensor.Scope();
         Tensor z = ((_x * _w) + _b).Relu();
         z.Backward();
     }

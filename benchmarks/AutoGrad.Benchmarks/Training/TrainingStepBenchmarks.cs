@@ -74,20 +74,22 @@ public class TrainingStepBenchmarks : ThreadCountBenchmark
         return error * error;
     }
 
-    /// <summary>The single-neuron step through AutoGrad: <c>mse(relu(x·Wᵀ + b), y)</c>, Backward, Sgd.Step, ZeroGrad.</summary>
+    /// <summary>The single-neuron step through AutoGrad: <c>mse(relu(x·Wᵀ + b), y)</c>, Backward, Sgd.Step, ZeroGrad, in a <see cref="TensorScope"/>.</summary>
     [Benchmark]
     public void NeuronStep()
     {
+        using TensorScope scope = Tensor.Scope();
         Tensor loss = Tensor.MseLoss(_x.Affine(_w, _b).Relu(), _y);
         loss.Backward();
         _neuronSgd.Step();
         _neuronSgd.ZeroGrad();
     }
 
-    /// <summary>One MLP step: cross-entropy of the MLP on 64 images, Backward, Sgd.Step, ZeroGrad.</summary>
+    /// <summary>One MLP step: cross-entropy of the MLP on 64 images, Backward, Sgd.Step, ZeroGrad, in a <see cref="TensorScope"/>.</summary>
     [Benchmark]
     public void MlpStep()
     {
+        using TensorScope scope = Tensor.Scope();
         Tensor loss = Losses.CrossEntropy(_mlp.Forward(_images), _labels);
         loss.Backward();
         _mlpSgd.Step();

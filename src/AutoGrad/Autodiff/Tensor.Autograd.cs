@@ -148,35 +148,32 @@ public sealed partial class Tensor
         using GradModeScope noGrad = NoGrad();
         Tensor[]? outerTargets = t_gradientTargets;
         t_gradientTargets = onlyInto;
+
+        // What the walk creates besides gradients (the implied seed, what each rule computes on the way) is scratch,
+        // back in the pool as soon as it has served.
+        ScopeFrame scratch = ScopeFrame.BeginTemporaries();
         try
         {
-            ScopeFrame temporaries = ScopeFrame.BeginTemporaries();
-            try
-            {
-                AccumulateGrad(gradient ?? ImplicitSeed());
-            }
-            finally
-            {
-                ScopeFrame.End(temporaries);
-            }
-
+            AccumulateGrad(gradient ?? ImplicitSeed());
+            scratch.DisposeOwned();
             if (Entry is not null)
             {
-                WalkGraph(Entry, retainGraph);
+                WalkGraph(Entry, retainGraph, scratch);
             }
         }
         finally
         {
+            ScopeFrame.End(scratch);
             t_gradientTargets = outerTargets;
         }
     }
 
     /// <summary>
     /// The reverse walk: every record reachable from <paramref name="root"/> whose output received a gradient runs its
-    /// rule, outputs before inputs; then the output's working gradient goes back to the pool, and without
-    /// <paramref name="retainGraph"/> the record is released.
+    /// rule, outputs before inputs; then the rule's <paramref name="scratch"/> and the output's working gradient go back
+    /// to the pool, and without <paramref name="retainGraph"/> the record is released.
     /// </summary>
-    private static void WalkGraph(TapeEntry root, bool retainGraph)
+    private static void WalkGraph(TapeEntry root, bool retainGraph, ScopeFrame scratch)
     {
         List<TapeEntry> order = GraphOrder.From(root);
         bool completed = false;
@@ -190,17 +187,8 @@ public sealed partial class Tensor
                     continue; // no gradient flowed to it (a path to inputs that receive none)
                 }
 
-                // What the rule creates besides gradients is scratch, back in the pool as soon as the rule returns.
-                ScopeFrame temporaries = ScopeFrame.BeginTemporaries();
-                try
-                {
-                    entry.Backward();
-                }
-                finally
-                {
-                    ScopeFrame.End(temporaries);
-                }
-
+                entry.Backward();
+                scratch.DisposeOwned();
                 entry.Output.EndWorkingGradient();
                 if (!retainGraph)
                 {
@@ -293,6 +281,50 @@ public sealed partial class Tensor
         }
     }
 
+    /// <summary>
+    /// Adds <paramref name="gradient"/>, expanded along its length-1 axes to this shape (a scalar to every element), to
+    /// this tensor's gradient without materializing the expansion: the backward step of a sum.
+    /// </summary>
+    internal void AccumulateExpandedGrad(Tensor gradient)
+    {
+        if (ReceivesGradient)
+        {
+            _grad ??= ZerosIn(OwningScope, _shape, DType);
+            _grad.ZipInPlace<AddKernel>(gradient);
+        }
+    }
+
+    /// <summary>
+    /// Adds <c>g(x[i], y[i], scale)</c> of the scaled operator <typeparamref name="TOperator"/> to this tensor's gradient in
+    /// one memory pass; <paramref name="x"/> and <paramref name="y"/> have this shape.
+    /// </summary>
+    internal void AccumulateScaledGrad<T, TOperator>(Tensor x, Tensor y, T scale)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOperator : IScaledAccumulateOperator
+    {
+        if (ReceivesGradient)
+        {
+            _grad ??= ZerosIn(OwningScope, _shape, DType);
+            Elementwise.Accumulate<T, TOperator>(x.AsSpan<T>(), y.AsSpan<T>(), scale, _grad.AsSpan<T>());
+        }
+    }
+
+    /// <summary>
+    /// Adds the matrix product <c>op(a)·op(b)</c> (op transposes when asked) to this 2-D tensor's gradient, multiplying
+    /// straight into it: no product is materialized and then added.
+    /// </summary>
+    internal void AccumulateProductGrad(Tensor a, bool transposeA, Tensor b, bool transposeB)
+    {
+        if (!ReceivesGradient)
+        {
+            return;
+        }
+
+        bool accumulate = _grad is not null;
+        _grad ??= EmptyIn(OwningScope, _shape, DType);
+        MultiplyInto(a, transposeA, b, transposeB, _grad, accumulate);
+    }
+
     /// <summary>Records <paramref name="output"/> as produced from <paramref name="input"/>, when a gradient can flow.</summary>
     /// <remarks>
     /// <paramref name="backward"/> is the op's rule, called with the output and the inputs: it reads
@@ -374,7 +406,9 @@ public sealed partial class Tensor
                 + $"Pass gradient: the derivative of a scalar loss with respect to this tensor, of shape {Shapes.Format(_shape)}.");
         }
 
-        return OnesLike(this);
+        Tensor seed = Empty(_shape, DType);
+        seed.Fill(1);
+        return seed;
     }
 
     private void CheckSeed(Tensor gradient)

@@ -12,6 +12,16 @@ namespace AutoGrad.Kernels;
 /// </remarks>
 internal sealed class BroadcastLayout
 {
+    private const int CacheSize = 8;
+
+    // The layouts built last on this thread: a training step broadcasts the same few shape pairs every time (a bias
+    // over a batch, its gradient summed back), and a cached layout costs a few comparisons instead of allocations.
+    [ThreadStatic]
+    private static (int[] Output, int[] X, int[] Y, BroadcastLayout Layout)[]? t_cache;
+
+    [ThreadStatic]
+    private static int t_nextSlot;
+
     private BroadcastLayout(int[] shape, int[] xStrides, int[] yStrides)
     {
         Shape = shape;
@@ -34,6 +44,23 @@ internal sealed class BroadcastLayout
     /// <summary>Builds the layout of <paramref name="xShape"/> and <paramref name="yShape"/> expanded to <paramref name="outputShape"/>.</summary>
     /// <remarks>The caller has checked that both shapes broadcast to the output shape.</remarks>
     public static BroadcastLayout Create(ReadOnlySpan<int> outputShape, ReadOnlySpan<int> xShape, ReadOnlySpan<int> yShape)
+    {
+        var cache = t_cache ??= new (int[], int[], int[], BroadcastLayout)[CacheSize];
+        foreach ((int[] output, int[] x, int[] y, BroadcastLayout layout) in cache)
+        {
+            if (layout is not null && outputShape.SequenceEqual(output) && xShape.SequenceEqual(x) && yShape.SequenceEqual(y))
+            {
+                return layout;
+            }
+        }
+
+        BroadcastLayout created = Build(outputShape, xShape, yShape);
+        cache[t_nextSlot] = (outputShape.ToArray(), xShape.ToArray(), yShape.ToArray(), created);
+        t_nextSlot = (t_nextSlot + 1) % CacheSize;
+        return created;
+    }
+
+    private static BroadcastLayout Build(ReadOnlySpan<int> outputShape, ReadOnlySpan<int> xShape, ReadOnlySpan<int> yShape)
     {
         if (outputShape.Contains(0))
         {

@@ -156,7 +156,8 @@ internal sealed class ScopeFrame
         return false;
     }
 
-    private void DisposeOwned()
+    /// <summary>Disposes every tensor the frame owns, leaving it open and empty.</summary>
+    public void DisposeOwned()
     {
         // Release from the end: a tensor's storage returns before that of tensors made earlier, so the pool hands
         // buffers out in the same order next step.

@@ -40,20 +40,25 @@ public sealed partial class Tensor
         Tensor result = single ? z.View([weight._shape[0]]) : z;
         return Record(result, this, weight, bias, static (z, x, w, b) =>
         {
-            // Explicit lengths rather than -1: any of them may be 0.
-            int rows = x.Rank == 1 ? 1 : x.Shape[0];
-            Tensor dz = z.OutputGradient.Reshape(rows, w.Shape[0]);
-            if (x.RequiresGrad)
+            if (x.Rank == 2)
             {
-                x.AccumulateGrad(Product(dz, false, w, false).Reshape(x.Shape));
+                Tensor dz = z.OutputGradient;
+                x.AccumulateProductGrad(dz, false, w, false);
+                w.AccumulateProductGrad(dz, true, x, false);
+                b?.AccumulateGrad(dz);
             }
-
-            if (w.RequiresGrad)
+            else
             {
-                w.AccumulateGrad(Product(dz, true, x.Reshape(rows, w.Shape[1]), false));
-            }
+                // One sample: the same products with it as a batch of one row.
+                Tensor dz = z.OutputGradient.Reshape(1, w.Shape[0]);
+                if (x.RequiresGrad)
+                {
+                    x.AccumulateGrad(Product(dz, false, w, false).Reshape(x.Shape));
+                }
 
-            b?.AccumulateGrad(dz);
+                w.AccumulateProductGrad(dz, true, x.Reshape(1, w.Shape[1]), false);
+                b?.AccumulateGrad(z.OutputGradient);
+            }
         });
     }
 }

@@ -36,15 +36,8 @@ public sealed partial class Tensor
         return Record(c, this, other, static (c, a, b) =>
         {
             Tensor dc = c.OutputGradient;
-            if (a.RequiresGrad)
-            {
-                a.AccumulateGrad(Product(dc, false, b, true));
-            }
-
-            if (b.RequiresGrad)
-            {
-                b.AccumulateGrad(Product(a, true, dc, false));
-            }
+            a.AccumulateProductGrad(dc, false, b, true);
+            b.AccumulateProductGrad(a, true, dc, false);
         });
     }
 
@@ -52,18 +45,25 @@ public sealed partial class Tensor
     internal static Tensor Product(Tensor a, bool transposeA, Tensor b, bool transposeB)
     {
         int m = transposeA ? a._shape[1] : a._shape[0];
-        int k = transposeA ? a._shape[0] : a._shape[1];
         int n = transposeB ? b._shape[0] : b._shape[1];
         Tensor c = Empty([m, n], a.DType);
+        MultiplyInto(a, transposeA, b, transposeB, c, accumulate: false);
+        return c;
+    }
+
+    /// <summary><c>c = op(a)·op(b)</c>, or <c>c += op(a)·op(b)</c> with <paramref name="accumulate"/>, for 2-D tensors of fitting shapes.</summary>
+    private static void MultiplyInto(Tensor a, bool transposeA, Tensor b, bool transposeB, Tensor c, bool accumulate)
+    {
+        int m = transposeA ? a._shape[1] : a._shape[0];
+        int k = transposeA ? a._shape[0] : a._shape[1];
+        int n = transposeB ? b._shape[0] : b._shape[1];
         if (a.DType == DType.Float32)
         {
-            Gemm.Multiply<float>(a.AsSpan<float>(), transposeA, b.AsSpan<float>(), transposeB, c.AsSpan<float>(), m, n, k, accumulate: false);
+            Gemm.Multiply<float>(a.AsSpan<float>(), transposeA, b.AsSpan<float>(), transposeB, c.AsSpan<float>(), m, n, k, accumulate);
         }
         else
         {
-            Gemm.Multiply<double>(a.AsSpan<double>(), transposeA, b.AsSpan<double>(), transposeB, c.AsSpan<double>(), m, n, k, accumulate: false);
+            Gemm.Multiply<double>(a.AsSpan<double>(), transposeA, b.AsSpan<double>(), transposeB, c.AsSpan<double>(), m, n, k, accumulate);
         }
-
-        return c;
     }
 }

@@ -4,7 +4,12 @@ public sealed partial class Tensor
 {
     /// <summary>The sum of all elements, as a scalar: <c>y = Σᵢ xᵢ</c> (the paper's vector sum reduction).</summary>
     /// <remarks>Backward: the gradient of a sum is a tensor of ones, so <c>dx += dy</c> at every element.</remarks>
-    public Tensor Sum() => SumToShape([], []);
+    public Tensor Sum()
+    {
+        Tensor y = Zeros([], DType);
+        SumInto(y);
+        return Record(y, this, static (y, x) => x.AccumulateExpandedGrad(y.OutputGradient));
+    }
 
     /// <summary>The sum along one axis: <c>y[…, j, …] = Σₐ x[…, a, j, …]</c>.</summary>
     /// <remarks>Backward: <c>dx += dy</c> expanded back along the summed axis.</remarks>
@@ -16,16 +21,14 @@ public sealed partial class Tensor
         int resolved = Shapes.NormalizeAxis(axis, Rank, nameof(Sum));
         int[] keptShape = _shape.ToArray();
         keptShape[resolved] = 1;
-        int[] resultShape = keepDims ? keptShape : [.. _shape[..resolved], .. _shape[(resolved + 1)..]];
-        return SumToShape(keptShape, resultShape);
-    }
-
-    /// <summary>Sums into <paramref name="keptShape"/> (this shape with the reduced axes set to 1) and presents the result as <paramref name="resultShape"/>.</summary>
-    private Tensor SumToShape(int[] keptShape, int[] resultShape)
-    {
         Tensor sum = Zeros(keptShape, DType);
         SumInto(sum);
-        Tensor y = sum.View(resultShape);
-        return Record(y, this, (y, x) => x.AccumulateGrad(y.OutputGradient.Reshape(keptShape).BroadcastTo(x.Shape)));
+        if (keepDims)
+        {
+            return Record(sum, this, static (y, x) => x.AccumulateExpandedGrad(y.OutputGradient));
+        }
+
+        Tensor y = sum.View([.. _shape[..resolved], .. _shape[(resolved + 1)..]]);
+        return Record(y, this, (y, x) => x.AccumulateExpandedGrad(y.OutputGradient.Reshape(keptShape)));
     }
 }
