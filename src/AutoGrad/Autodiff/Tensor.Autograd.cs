@@ -9,6 +9,11 @@ public sealed partial class Tensor
     [ThreadStatic]
     private static Tensor[]? t_gradientTargets;
 
+    // Working gradients a walk has finished with, storage and all, for the next walk to reuse: only the walk ever
+    // sees a non-leaf's working gradient, so reusing the object is safe, and a training step then allocates none.
+    [ThreadStatic]
+    private static List<Tensor>? t_freeGradients;
+
     private bool _requiresGrad;
     private bool _retainsGrad;
 
@@ -242,18 +247,18 @@ public sealed partial class Tensor
         {
             if (gradient.IsBackwardScratch)
             {
-                gradient.MoveTo(OwningScope);
+                gradient.MoveTo(IsLeaf ? OwningScope : null);
                 _grad = gradient;
             }
             else
             {
-                _grad = EmptyIn(OwningScope, _shape, DType);
+                _grad = NewGradient(zeroed: false);
                 Array.Copy(gradient.Storage, _grad.Storage, _count);
             }
         }
         else
         {
-            _grad ??= ZerosIn(OwningScope, _shape, DType);
+            _grad ??= NewGradient(zeroed: true);
             gradient.SumInto(_grad);
         }
     }
@@ -270,7 +275,7 @@ public sealed partial class Tensor
             return;
         }
 
-        _grad ??= ZerosIn(OwningScope, _shape, DType);
+        _grad ??= NewGradient(zeroed: true);
         if (DType == DType.Float32)
         {
             ParallelElementwise.Accumulate<float, TOperator>(outputGradient.AsSpan<float>(), saved.AsSpan<float>(), _grad.AsSpan<float>());
@@ -289,7 +294,7 @@ public sealed partial class Tensor
     {
         if (ReceivesGradient)
         {
-            _grad ??= ZerosIn(OwningScope, _shape, DType);
+            _grad ??= NewGradient(zeroed: true);
             _grad.ZipInPlace<AddKernel>(gradient);
         }
     }
@@ -304,7 +309,7 @@ public sealed partial class Tensor
     {
         if (ReceivesGradient)
         {
-            _grad ??= ZerosIn(OwningScope, _shape, DType);
+            _grad ??= NewGradient(zeroed: true);
             Elementwise.Accumulate<T, TOperator>(x.AsSpan<T>(), y.AsSpan<T>(), scale, _grad.AsSpan<T>());
         }
     }
@@ -321,7 +326,7 @@ public sealed partial class Tensor
         }
 
         bool accumulate = _grad is not null;
-        _grad ??= EmptyIn(OwningScope, _shape, DType);
+        _grad ??= NewGradient(zeroed: false);
         MultiplyInto(a, transposeA, b, transposeB, _grad, accumulate);
     }
 
@@ -375,26 +380,20 @@ public sealed partial class Tensor
         _requiresGrad = true;
     }
 
+    /// <summary>After this tensor's rule has run: keeps its gradient when asked to retain it, and frees it otherwise.</summary>
     private void EndWorkingGradient()
     {
-        if (_retainsGrad)
+        Tensor gradient = _grad!;
+        _grad = null;
+        if (_retainsGrad && _retainedGrad is null)
         {
-            if (_retainedGrad is null)
-            {
-                _retainedGrad = _grad;
-            }
-            else
-            {
-                _retainedGrad.AddInPlace(_grad!);
-                _grad!.Dispose();
-            }
-        }
-        else
-        {
-            _grad!.Dispose();
+            gradient.MoveTo(OwningScope);
+            _retainedGrad = gradient;
+            return;
         }
 
-        _grad = null;
+        _retainedGrad?.AddInPlace(gradient);
+        FreeGradient(gradient);
     }
 
     private Tensor ImplicitSeed()
@@ -425,10 +424,64 @@ public sealed partial class Tensor
     /// <summary>True for a tensor a backward rule created and nothing else refers to yet: it may become a gradient as it is.</summary>
     private bool IsBackwardScratch => _base is null && _scope is { HoldsTemporaries: true } && _scope == ScopeFrame.Innermost;
 
-    private static Tensor ZerosIn(ScopeFrame? frame, int[] shape, DType dtype)
+    /// <summary>
+    /// Storage for this tensor's gradient: a leaf's belongs to the leaf's scope; a non-leaf's working gradient is a
+    /// free one of the same shape when there is one, and belongs to no scope, since the walk ends it.
+    /// </summary>
+    private Tensor NewGradient(bool zeroed)
     {
-        Tensor zeros = EmptyIn(frame, shape, dtype);
-        Array.Clear(zeros.Storage);
-        return zeros;
+        Tensor gradient = (IsLeaf ? null : TakeFreeGradient(_shape, DType)) ?? EmptyIn(IsLeaf ? OwningScope : null, _shape, DType);
+        if (zeroed)
+        {
+            Array.Clear(gradient.Storage);
+        }
+
+        return gradient;
+    }
+
+    private static Tensor? TakeFreeGradient(int[] shape, DType dtype)
+    {
+        List<Tensor>? free = t_freeGradients;
+        for (int i = (free?.Count ?? 0) - 1; i >= 0; i--)
+        {
+            Tensor candidate = free![i];
+            if (candidate.DType == dtype && candidate._shape.AsSpan().SequenceEqual(shape))
+            {
+                free[i] = free[^1];
+                free.RemoveAt(free.Count - 1);
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Keeps a finished working gradient (in no scope, referenced by nothing else) for reuse, up to a few dozen.</summary>
+    private static void FreeGradient(Tensor gradient)
+    {
+        const int MaxFree = 32;
+        List<Tensor> free = t_freeGradients ??= new List<Tensor>(MaxFree);
+        if (free.Count < MaxFree)
+        {
+            free.Add(gradient);
+        }
+        else
+        {
+            gradient.Dispose();
+        }
+    }
+
+    /// <summary>Returns the storage of the calling thread's free working gradients to the pool (for <see cref="TensorPool.Clear"/>).</summary>
+    internal static void DisposeFreeGradients()
+    {
+        if (t_freeGradients is { } free)
+        {
+            foreach (Tensor gradient in free)
+            {
+                gradient.Dispose();
+            }
+
+            free.Clear();
+        }
     }
 }

@@ -86,27 +86,37 @@ internal static unsafe class Gemm
             if (workers == 1)
             {
                 product.Run(0, m, 0, n);
-                return;
             }
-
-            // Split the longer side of C, on tile boundaries, so that each thread owns whole tiles.
-            bool byColumns = n >= m;
-            int length = byColumns ? n : m;
-            int grain = byColumns ? Product<T>.TileColumns : Product<T>.TileRows;
-            Parallel.For(0, workers, worker =>
+            else
             {
-                int start = Boundary(length, grain, workers, worker);
-                int end = Boundary(length, grain, workers, worker + 1);
-                if (byColumns)
-                {
-                    product.Run(0, m, start, end);
-                }
-                else
-                {
-                    product.Run(start, end, 0, n);
-                }
-            });
+                RunInParallel(product, m, n, workers);
+            }
         }
+    }
+
+    /// <summary>
+    /// Splits the longer side of C, on tile boundaries, so that each thread owns whole tiles. A method of its own: the
+    /// lambda's captured variables would otherwise be allocated on every product, even those that run on one thread.
+    /// </summary>
+    private static void RunInParallel<T>(Product<T> product, int m, int n, int workers)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bool byColumns = n >= m;
+        int length = byColumns ? n : m;
+        int grain = byColumns ? Product<T>.TileColumns : Product<T>.TileRows;
+        Parallel.For(0, workers, worker =>
+        {
+            int start = Boundary(length, grain, workers, worker);
+            int end = Boundary(length, grain, workers, worker + 1);
+            if (byColumns)
+            {
+                product.Run(0, m, start, end);
+            }
+            else
+            {
+                product.Run(start, end, 0, n);
+            }
+        });
     }
 
     private static int Boundary(int length, int grain, int workers, int worker)

@@ -26,9 +26,21 @@ internal static unsafe class ParallelElementwise
         if (workers == 1)
         {
             TKernel.Apply(x, y);
-            return;
         }
+        else
+        {
+            MapInParallel<T, TKernel>(x, y, workers);
+        }
+    }
 
+    /// <summary>
+    /// A method of its own, as are the other InParallel ones: the lambda's captured variables would otherwise be
+    /// allocated on every call, even the short ones that never reach it.
+    /// </summary>
+    private static void MapInParallel<T, TKernel>(ReadOnlySpan<T> x, Span<T> y, int workers)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : IUnaryKernel
+    {
         fixed (T* xPointer = x, yPointer = y)
         {
             nint xAddress = (nint)xPointer, yAddress = (nint)yPointer;
@@ -50,9 +62,17 @@ internal static unsafe class ParallelElementwise
         if (workers == 1)
         {
             TKernel.Apply(x, y, z);
-            return;
         }
+        else
+        {
+            MapInParallel<T, TKernel>(x, y, z, workers);
+        }
+    }
 
+    private static void MapInParallel<T, TKernel>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z, int workers)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : IBinaryKernel
+    {
         fixed (T* xPointer = x, yPointer = y, zPointer = z)
         {
             nint xAddress = (nint)xPointer, yAddress = (nint)yPointer, zAddress = (nint)zPointer;
@@ -75,9 +95,17 @@ internal static unsafe class ParallelElementwise
         if (workers == 1)
         {
             Elementwise.Accumulate<T, TOperator>(x, y, acc);
-            return;
         }
+        else
+        {
+            AccumulateInParallel<T, TOperator>(x, y, acc, workers);
+        }
+    }
 
+    private static void AccumulateInParallel<T, TOperator>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> acc, int workers)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOperator : IAccumulateOperator
+    {
         fixed (T* xPointer = x, yPointer = y, accPointer = acc)
         {
             nint xAddress = (nint)xPointer, yAddress = (nint)yPointer, accAddress = (nint)accPointer;

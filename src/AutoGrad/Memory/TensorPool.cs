@@ -33,7 +33,11 @@ public static class TensorPool
     public static TensorPoolStatistics Statistics => BufferPool.Current.Statistics;
 
     /// <summary>Lets the garbage collector have every free buffer the calling thread's pool keeps.</summary>
-    public static void Clear() => BufferPool.Current.Clear();
+    public static void Clear()
+    {
+        Tensor.DisposeFreeGradients();
+        BufferPool.Current.Clear();
+    }
 }
 
 /// <summary>A thread's tensor-buffer counters (see <see cref="TensorPool.Statistics"/>).</summary>
