@@ -1,0 +1,108 @@
+using AutoGrad.NN;
+using AutoGrad.Optimizers;
+
+namespace AutoGrad.Tests.Training;
+
+/// <summary>
+/// Once warm, a training loop that ends each step's <see cref="TensorScope"/> allocates no tensor memory (every buffer
+/// comes back from the pool) and only a bounded number of bytes of anything else: the tensor and op-record objects.
+/// </summary>
+[NonParallelizable]
+public sealed class SteadyStateAllocationTests
+{
+    private const int WarmUpSteps = 50;
+    private const int MeasuredSteps = 500;
+
+    [Test]
+    public void A_single_neuron_SGD_step_allocates_no_tensor_memory_and_at_most_1_KB()
+    {
+        Tensor w = Tensor.Create([0.3f, -0.2f, 0.1f], [1, 3]).RequireGrad();
+        Tensor b = Tensor.Create([0.1f], [1]).RequireGrad();
+        Tensor x = Tensor.Create([0.5f, -1.0f, 2.0f], [1, 3]);
+        Tensor y = Tensor.Create([1.5f], [1, 1]);
+        var sgd = new Sgd([w, b], learningRate: 1e-3);
+
+        (double bytesPerStep, long buffersAllocated) = Measure(() =>
+        {
+            Tensor loss = Tensor.MseLoss(x.Affine(w, b).Relu(), y);
+            loss.Backward();
+            sgd.Step();
+            sgd.ZeroGrad();
+        });
+
+        Assert.That(buffersAllocated, Is.Zero, "tensor buffers allocated after warm-up");
+        Assert.That(bytesPerStep, Is.LessThanOrEqualTo(1024), "bytes allocated per step");
+    }
+
+    [Test]
+    public void An_MLP_cross_entropy_step_allocates_no_tensor_memory_and_a_few_KB_of_objects()
+    {
+        int threadsBefore = Parallelism.MaxDegreeOfParallelism;
+        Parallelism.MaxDegreeOfParallelism = 1; // the thread pool's hand-off allocates, in amounts that vary
+        try
+        {
+            var random = new RandomSource(3);
+            var model = new Mlp([784, 128, 10], random);
+            var sgd = new Sgd(model.Parameters(), learningRate: 1e-3);
+            Tensor images = Tensor.RandomUniform([64, 784], random);
+            int[] labels = [.. Enumerable.Range(0, 64).Select(i => i % 10)];
+
+            (double bytesPerStep, long buffersAllocated) = Measure(() =>
+            {
+                Tensor loss = Losses.CrossEntropy(model.Forward(images), labels);
+                loss.Backward();
+                sgd.Step();
+                sgd.ZeroGrad();
+            });
+
+            Assert.That(buffersAllocated, Is.Zero, "tensor buffers allocated after warm-up");
+
+            // About a hundred bytes per tensor and per op record, some thirty of them a step: nothing that grows
+            // with the data (the smallest tensor of the step, the logits, is 2.5 KB).
+            Assert.That(bytesPerStep, Is.LessThanOrEqualTo(4096), "bytes allocated per step");
+        }
+        finally
+        {
+            Parallelism.MaxDegreeOfParallelism = threadsBefore;
+        }
+    }
+
+    [Test]
+    public void Without_a_scope_each_step_allocates_its_tensors_again()
+    {
+        // The control: the measurement sees tensor memory when the loop does not give it back.
+        Tensor w = Tensor.Create([0.3f, -0.2f, 0.1f], [1, 3]).RequireGrad();
+        Tensor x = Tensor.Create([0.5f, -1.0f, 2.0f], [1, 3]);
+        const int Steps = 10;
+        long before = TensorPool.Statistics.Allocated;
+        for (int step = 0; step < Steps; step++)
+        {
+            x.Affine(w).Relu().Sum().Backward();
+        }
+
+        // Three results a step (the affine map, the ReLU, the sum) never go back; Backward's own scratch does.
+        Assert.That(TensorPool.Statistics.Allocated - before, Is.GreaterThanOrEqualTo(2 * Steps));
+    }
+
+    /// <summary>Runs <paramref name="step"/> in a scope per step, and measures over the steps after a warm-up.</summary>
+    private static (double BytesPerStep, long BuffersAllocated) Measure(Action step)
+    {
+        for (int i = 0; i < WarmUpSteps; i++)
+        {
+            using TensorScope scope = Tensor.Scope();
+            step();
+        }
+
+        long bytesBefore = GC.GetAllocatedBytesForCurrentThread();
+        long buffersBefore = TensorPool.Statistics.Allocated;
+        for (int i = 0; i < MeasuredSteps; i++)
+        {
+            using TensorScope scope = Tensor.Scope();
+            step();
+        }
+
+        long bytes = GC.GetAllocatedBytesForCurrentThread() - bytesBefore;
+        TestContext.Out.WriteLine($"{bytes / (double)MeasuredSteps:F0} bytes per step");
+        return (bytes / (double)MeasuredSteps, TensorPool.Statistics.Allocated - buffersBefore);
+    }
+}
