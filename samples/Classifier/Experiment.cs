@@ -48,6 +48,7 @@ internal sealed record Experiment(
             Datasets.Shuffle(order, random);
             for (int start = 0; start < train.Count; start += BatchSize)
             {
+                using TensorScope scope = Tensor.Scope(); // the step's tensors go back to the pool at its end
                 Dataset batch = train.Select(order.AsSpan(start, Math.Min(BatchSize, train.Count - start)));
                 Tensor loss = Losses.CrossEntropy(model.Forward(Tensor.Create(batch.Points)), batch.Labels);
                 adam.ZeroGrad();

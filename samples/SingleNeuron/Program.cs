@@ -35,6 +35,8 @@ for (int epoch = 1; epoch <= Epochs; epoch++)
     double lossSum = 0;
     for (int start = 0; start < Samples; start += BatchSize)
     {
+        // The step's tensors (batch, activations, loss, scratch) return to the pool when the scope ends.
+        using TensorScope scope = Tensor.Scope();
         (Tensor x, Tensor y) = Batch(order.AsSpan(start, BatchSize));
         Tensor loss = Tensor.MseLoss(x.Affine(w, b).Relu(), y);
         loss.Backward();

@@ -32,7 +32,7 @@ public sealed partial class Tensor
         _data = data;
         _shape = shape;
         _count = data.Length;
-        DType = data is double[] ? DType.Float64 : DType.Float32;
+        DType = data is double[]? DType.Float64 : DType.Float32;
         if (scoped)
         {
             JoinScope(ScopeFrame.Innermost);
