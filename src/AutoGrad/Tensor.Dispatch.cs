@@ -33,7 +33,8 @@ public sealed partial class Tensor
         where TKernel : IBinaryKernel
     {
         CheckOperand(other, op);
-        int[] shape = Shapes.Broadcast(_shape, other._shape, op);
+        // Shapes never change, so a result of an operand's shape shares its array.
+        int[] shape = _shape.AsSpan().SequenceEqual(other._shape) ? _shape : Shapes.Broadcast(_shape, other._shape, op);
         Tensor result = Empty(shape, DType);
         if (DType == DType.Float32)
         {

@@ -16,6 +16,12 @@ internal sealed class BufferPool
     [ThreadStatic]
     private static BufferPool? t_current;
 
+    // Lengths up to SmallLength index an array directly: the one-element tensors of a small network's step should
+    // not pay for a hash lookup.
+    private const int SmallLength = 64;
+
+    private readonly Stack<float[]>?[] _smallFloats = new Stack<float[]>?[SmallLength + 1];
+    private readonly Stack<double[]>?[] _smallDoubles = new Stack<double[]>?[SmallLength + 1];
     private readonly Dictionary<int, Stack<float[]>> _floats = [];
     private readonly Dictionary<int, Stack<double[]>> _doubles = [];
 
@@ -39,7 +45,7 @@ internal sealed class BufferPool
         }
 
         _rented++;
-        if (Buckets<T>().TryGetValue(length, out Stack<T[]>? bucket) && bucket.TryPop(out T[]? buffer))
+        if (Bucket<T>(length, create: false) is { } bucket && bucket.TryPop(out T[]? buffer))
         {
             _retainedBytes -= ByteLength<T>(length);
             return buffer;
@@ -67,6 +73,8 @@ internal sealed class BufferPool
     /// <summary>Drops every retained buffer (the counters other than the retained bytes are kept).</summary>
     public void Clear()
     {
+        Array.Clear(_smallFloats);
+        Array.Clear(_smallDoubles);
         _floats.Clear();
         _doubles.Clear();
         _retainedBytes = 0;
@@ -86,19 +94,28 @@ internal sealed class BufferPool
             return;
         }
 
-        Dictionary<int, Stack<T[]>> buckets = Buckets<T>();
-        if (!buckets.TryGetValue(buffer.Length, out Stack<T[]>? bucket))
-        {
-            bucket = new Stack<T[]>();
-            buckets.Add(buffer.Length, bucket);
-        }
-
-        bucket.Push(buffer);
+        Bucket<T>(buffer.Length, create: true)!.Push(buffer);
         _retainedBytes += bytes;
     }
 
-    private Dictionary<int, Stack<T[]>> Buckets<T>()
-        => typeof(T) == typeof(float) ? (Dictionary<int, Stack<T[]>>)(object)_floats : (Dictionary<int, Stack<T[]>>)(object)_doubles;
+    /// <summary>The free buffers of one length, created on request.</summary>
+    private Stack<T[]>? Bucket<T>(int length, bool create)
+    {
+        if (length <= SmallLength)
+        {
+            var small = typeof(T) == typeof(float) ? (Stack<T[]>?[])(object)_smallFloats : (Stack<T[]>?[])(object)_smallDoubles;
+            return create ? small[length] ??= new Stack<T[]>() : small[length];
+        }
+
+        var buckets = typeof(T) == typeof(float) ? (Dictionary<int, Stack<T[]>>)(object)_floats : (Dictionary<int, Stack<T[]>>)(object)_doubles;
+        if (!buckets.TryGetValue(length, out Stack<T[]>? bucket) && create)
+        {
+            bucket = new Stack<T[]>();
+            buckets.Add(length, bucket);
+        }
+
+        return bucket;
+    }
 
     private static long ByteLength<T>(int length) => (long)length * Unsafe.SizeOf<T>();
 }
