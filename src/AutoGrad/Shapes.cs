@@ -72,6 +72,25 @@ public static class Shapes
         return result;
     }
 
+    /// <summary>True when <paramref name="shape"/> broadcasts to exactly <paramref name="target"/> (each axis equal or 1, aligned from the right).</summary>
+    internal static bool ExpandsTo(ReadOnlySpan<int> shape, ReadOnlySpan<int> target)
+    {
+        if (shape.Length > target.Length)
+        {
+            return false;
+        }
+
+        for (int i = 1; i <= shape.Length; i++)
+        {
+            if (shape[^i] != target[^i] && shape[^i] != 1)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Resolves an axis that may count from the end (<c>-1</c> is the last) and checks its range.</summary>
     internal static int NormalizeAxis(int axis, int rank, string op)
     {

@@ -126,7 +126,16 @@ public sealed partial class Tensor
 
     /// <summary>An uninitialized tensor that an op is about to overwrite completely.</summary>
     internal static Tensor Empty(int[] shape, DType dtype)
-        => new(RentStorage(Shapes.ElementCount(shape), dtype), shape);
+    {
+        // A backward rule's scratch reuses a finished working gradient of its shape, object and storage together.
+        if (ScopeFrame.Innermost is { HoldsTemporaries: true } scratch && TakeFreeGradient(shape, dtype) is { } reused)
+        {
+            reused.JoinScope(scratch);
+            return reused;
+        }
+
+        return new(RentStorage(Shapes.ElementCount(shape), dtype), shape);
+    }
 
     private void SetElement(int flatIndex, double value)
     {

@@ -59,6 +59,13 @@ public sealed partial class Tensor : IDisposable
         ReturnStorage();
     }
 
+    /// <summary>Called by Backward's scratch frame as a rule ends: the tensor, nobody's any more, is kept for reuse.</summary>
+    internal void ReleaseScratch()
+    {
+        _scope = null;
+        FreeGradient(this);
+    }
+
     /// <summary>An uninitialized tensor, owned by <paramref name="frame"/> (or by none), for storage whose lifetime follows another tensor's.</summary>
     internal static Tensor EmptyIn(ScopeFrame? frame, int[] shape, DType dtype)
     {

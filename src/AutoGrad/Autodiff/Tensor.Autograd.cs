@@ -236,7 +236,7 @@ public sealed partial class Tensor
 
         bool sameShape = gradient._shape.AsSpan().SequenceEqual(_shape);
         if (gradient.DType != DType
-            || (!sameShape && !Shapes.Broadcast(_shape, gradient._shape, nameof(AccumulateGrad)).AsSpan().SequenceEqual(gradient._shape)))
+            || (!sameShape && !Shapes.ExpandsTo(_shape, gradient._shape)))
         {
             throw new InvalidOperationException(
                 $"Internal error: a gradient of shape {Shapes.Format(gradient._shape)} ({gradient.DType.Name()}) cannot flow "

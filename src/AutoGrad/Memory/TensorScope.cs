@@ -163,7 +163,14 @@ internal sealed class ScopeFrame
         // buffers out in the same order next step.
         for (int i = Owned.Count - 1; i >= 0; i--)
         {
-            Owned[i].ReleaseFromScope();
+            if (HoldsTemporaries)
+            {
+                Owned[i].ReleaseScratch();
+            }
+            else
+            {
+                Owned[i].ReleaseFromScope();
+            }
         }
 
         Owned.Clear();

@@ -8,9 +8,10 @@ public static partial class Losses
     /// mean (PyTorch's <c>cross_entropy</c>).
     /// </summary>
     /// <remarks>
-    /// Computed through <see cref="Tensor.LogSoftmax"/>, which subtracts each row's maximum, so logits of ±1000 give
-    /// finite losses and gradients, and <see cref="Tensor.TakeAlongLastAxis"/>, so a class masked with a logit of −∞
-    /// contributes nothing. Derivative: <c>∂ℓₙ/∂xₙⱼ = softmax(xₙ)ⱼ − [j = tₙ]</c>.
+    /// The mean is <see cref="Tensor.CrossEntropyLoss"/>, one fused op; the other reductions are composed from
+    /// <see cref="Tensor.LogSoftmax"/> and <see cref="Tensor.TakeAlongLastAxis"/>. Both subtract each row's maximum, so logits
+    /// of ±1000 give finite losses and gradients, and both read only the target's log-probability, so a class masked
+    /// with a logit of −∞ contributes nothing. Derivative: <c>∂ℓₙ/∂xₙⱼ = softmax(xₙ)ⱼ − [j = tₙ]</c>.
     /// </remarks>
     /// <param name="logits">Unnormalized class scores, [N, C].</param>
     /// <param name="targets">The class of each sample: N integers in [0, C).</param>
@@ -37,9 +38,11 @@ public static partial class Losses
             }
         }
 
-        // Picking each target's log-probability, rather than multiplying by one-hot rows, keeps a class masked
-        // with a logit of −∞ out of the sum (−∞ · 0 would be NaN).
-        return Reduce(-logits.LogSoftmax(1).TakeAlongLastAxis(targets), reduction);
+        // The mean, by far the most used, is one fused op. The composition picks each target's log-probability rather
+        // than multiplying by one-hot rows, which keeps a class masked with a logit of −∞ out of the sum (−∞ · 0 is NaN).
+        return reduction == Reduction.Mean
+            ? Tensor.CrossEntropyLoss(logits, targets)
+            : Reduce(-logits.LogSoftmax(1).TakeAlongLastAxis(targets), reduction);
     }
 
     /// <summary>
