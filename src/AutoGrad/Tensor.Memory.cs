@@ -38,17 +38,16 @@ public sealed partial class Tensor : IDisposable
     /// <returns>This tensor, for chaining.</returns>
     public Tensor DetachFromScope()
     {
-        (_base ?? this).MoveTo(null);
+        MoveTo(null);
         return this;
     }
 
     /// <summary>Moves the storage owner out of <paramref name="frame"/> (or a frame opened inside it) into the frame enclosing it.</summary>
     internal void MoveOutOf(ScopeFrame frame)
     {
-        Tensor owner = _base ?? this;
-        if (owner._scope?.IsWithin(frame) == true)
+        if (OwningScope?.IsWithin(frame) == true)
         {
-            owner.MoveTo(frame.Outer);
+            MoveTo(frame.Outer);
         }
     }
 
@@ -80,12 +79,24 @@ public sealed partial class Tensor : IDisposable
     private static Array RentStorage(int count, DType dtype)
         => dtype == DType.Float32 ? BufferPool.Current.Rent<float>(count) : BufferPool.Current.Rent<double>(count);
 
+    /// <summary>
+    /// Moves the storage owner into <paramref name="frame"/> (or none), with the gradients that belong to its scope: its
+    /// own and, for a view, the view's.
+    /// </summary>
     private void MoveTo(ScopeFrame? frame)
     {
-        LeaveScope();
-        JoinScope(frame);
+        Tensor owner = _base ?? this;
+        owner.LeaveScope();
+        owner.JoinScope(frame);
+        owner.MoveGradientsTo(frame);
+        if (owner != this)
+        {
+            MoveGradientsTo(frame);
+        }
+    }
 
-        // A gradient belongs to the scope of its tensor.
+    private void MoveGradientsTo(ScopeFrame? frame)
+    {
         _grad?.MoveTo(frame);
         _retainedGrad?.MoveTo(frame);
     }

@@ -21,7 +21,7 @@ internal abstract class TapeEntry(Tensor output)
     public bool IsReleased { get; private set; }
 
     /// <summary>Applies the op's backward rule: reads the output's gradient, accumulates into the inputs'.</summary>
-    /// <exception cref="InvalidOperationException">The record was released, or a tensor it saved was changed in place.</exception>
+    /// <exception cref="InvalidOperationException">The record was released.</exception>
     public void Backward()
     {
         if (IsReleased)
@@ -31,8 +31,22 @@ internal abstract class TapeEntry(Tensor output)
                 + "Pass retainGraph: true to the earlier call to walk the graph more than once.");
         }
 
-        CheckUnchanged(Output, _outputVersion);
         Run();
+    }
+
+    /// <summary>
+    /// Throws if a tensor the rule would read was changed in place or disposed since the op ran: Backward asks every
+    /// record before it runs any, so that such a failure changes no gradient.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A saved tensor was changed in place.</exception>
+    /// <exception cref="ObjectDisposedException">A saved tensor was disposed.</exception>
+    public void CheckSaved()
+    {
+        if (!IsReleased)
+        {
+            CheckUnchanged(Output, _outputVersion);
+            CheckInputs();
+        }
     }
 
     /// <summary>Drops the references to the inputs and the rule, so a walked graph frees its memory.</summary>
@@ -42,9 +56,18 @@ internal abstract class TapeEntry(Tensor output)
         DropInputs();
     }
 
-    /// <summary>Throws when <paramref name="saved"/> was modified in place since the op recorded it.</summary>
+    /// <summary>Throws when <paramref name="saved"/> was disposed, or modified in place since the op recorded it.</summary>
     protected static void CheckUnchanged(Tensor? saved, int version)
     {
+        if (saved is { IsDisposed: true })
+        {
+            throw new ObjectDisposedException(
+                nameof(Tensor),
+                $"Backward: a tensor of shape {Shapes.Format(saved.Shape)} that an op used was disposed (its TensorScope ended, or "
+                + "Dispose was called) before Backward reached it; no gradient was changed. Call Backward inside the scope "
+                + "that created the computation, or Keep what it needs.");
+        }
+
         if (saved is not null && saved.Version != version)
         {
             throw new InvalidOperationException(
@@ -56,6 +79,8 @@ internal abstract class TapeEntry(Tensor output)
 
     /// <summary>Input <paramref name="index"/>, or null when it is absent or the record was released.</summary>
     public abstract Tensor? Input(int index);
+
+    protected abstract void CheckInputs();
 
     protected abstract void Run();
 
@@ -72,9 +97,10 @@ internal sealed class UnaryEntry(Tensor output, Tensor input, Action<Tensor, Ten
 
     public override Tensor? Input(int index) => _input;
 
+    protected override void CheckInputs() => CheckUnchanged(_input, _inputVersion);
+
     protected override void Run()
     {
-        CheckUnchanged(_input, _inputVersion);
         _rule!(Output, _input!);
     }
 
@@ -93,10 +119,14 @@ internal sealed class BinaryEntry(Tensor output, Tensor a, Tensor b, Action<Tens
 
     public override Tensor? Input(int index) => index == 0 ? _a : _b;
 
-    protected override void Run()
+    protected override void CheckInputs()
     {
         CheckUnchanged(_a, _aVersion);
         CheckUnchanged(_b, _bVersion);
+    }
+
+    protected override void Run()
+    {
         _rule!(Output, _a!, _b!);
     }
 
@@ -122,11 +152,15 @@ internal sealed class TernaryEntry(Tensor output, Tensor a, Tensor b, Tensor? c,
         _ => _c,
     };
 
-    protected override void Run()
+    protected override void CheckInputs()
     {
         CheckUnchanged(_a, _aVersion);
         CheckUnchanged(_b, _bVersion);
         CheckUnchanged(_c, _cVersion);
+    }
+
+    protected override void Run()
+    {
         _rule!(Output, _a!, _b!, _c);
     }
 

@@ -184,6 +184,11 @@ public sealed partial class Tensor
         bool completed = false;
         try
         {
+            foreach (TapeEntry entry in order)
+            {
+                entry.CheckSaved();
+            }
+
             for (int i = order.Count - 1; i >= 0; i--)
             {
                 TapeEntry entry = order[i];

@@ -94,29 +94,42 @@ internal static unsafe class Gemm
         }
     }
 
-    /// <summary>
-    /// Splits the longer side of C, on tile boundaries, so that each thread owns whole tiles. A method of its own: the
-    /// lambda's captured variables would otherwise be allocated on every product, even those that run on one thread.
-    /// </summary>
+    /// <summary>Splits the longer side of C, on tile boundaries, so that each thread owns whole tiles.</summary>
     private static void RunInParallel<T>(Product<T> product, int m, int n, int workers)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        bool byColumns = n >= m;
-        int length = byColumns ? n : m;
+        var split = new Split<T>(product, m, n);
+        ForkJoin.Run(&RunPart<T>, &split, workers);
+    }
+
+    private static void RunPart<T>(void* state, int part, int parts)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Split<T> split = *(Split<T>*)state;
+        bool byColumns = split.N >= split.M;
+        int length = byColumns ? split.N : split.M;
         int grain = byColumns ? Product<T>.TileColumns : Product<T>.TileRows;
-        Parallel.For(0, workers, worker =>
+        int start = Boundary(length, grain, parts, part);
+        int end = Boundary(length, grain, parts, part + 1);
+        if (byColumns)
         {
-            int start = Boundary(length, grain, workers, worker);
-            int end = Boundary(length, grain, workers, worker + 1);
-            if (byColumns)
-            {
-                product.Run(0, m, start, end);
-            }
-            else
-            {
-                product.Run(start, end, 0, n);
-            }
-        });
+            split.Product.Run(0, split.M, start, end);
+        }
+        else
+        {
+            split.Product.Run(start, end, 0, split.N);
+        }
+    }
+
+    /// <summary>A product and the size of its C, which the parts divide among themselves.</summary>
+    private readonly struct Split<T>(Product<T> product, int m, int n)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public Product<T> Product { get; } = product;
+
+        public int M { get; } = m;
+
+        public int N { get; } = n;
     }
 
     private static int Boundary(int length, int grain, int workers, int worker)

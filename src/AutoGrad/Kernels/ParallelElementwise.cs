@@ -5,8 +5,8 @@ namespace AutoGrad.Kernels;
 /// threads once a span is long enough to pay for the hand-off; shorter spans run on the calling thread.
 /// </summary>
 /// <remarks>
-/// Spans cannot cross threads, so the spans are pinned for the duration of the call and each worker rebuilds its
-/// slice from the pinned addresses. Each element is computed exactly as on one thread.
+/// Spans cannot cross threads, so the spans are pinned for the duration of the call and each part (run by
+/// <see cref="ForkJoin"/>) rebuilds its slice from the pinned addresses. Each element is computed exactly as on one thread.
 /// </remarks>
 internal static unsafe class ParallelElementwise
 {
@@ -33,24 +33,24 @@ internal static unsafe class ParallelElementwise
         }
     }
 
-    /// <summary>
-    /// A method of its own, as are the other InParallel ones: the lambda's captured variables would otherwise be
-    /// allocated on every call, even the short ones that never reach it.
-    /// </summary>
     private static void MapInParallel<T, TKernel>(ReadOnlySpan<T> x, Span<T> y, int workers)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : IUnaryKernel
     {
         fixed (T* xPointer = x, yPointer = y)
         {
-            nint xAddress = (nint)xPointer, yAddress = (nint)yPointer;
-            int length = y.Length;
-            Parallel.For(0, workers, worker =>
-            {
-                (int start, int count) = Range(length, workers, worker);
-                TKernel.Apply(new ReadOnlySpan<T>((T*)xAddress + start, count), new Span<T>((T*)yAddress + start, count));
-            });
+            var operands = new Operands<T>(xPointer, null, yPointer, y.Length);
+            ForkJoin.Run(&MapPart<T, TKernel>, &operands, workers);
         }
+    }
+
+    private static void MapPart<T, TKernel>(void* state, int part, int parts)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : IUnaryKernel
+    {
+        Operands<T> o = *(Operands<T>*)state;
+        (int start, int count) = Range(o.Length, parts, part);
+        TKernel.Apply(new ReadOnlySpan<T>(o.X + start, count), new Span<T>(o.Result + start, count));
     }
 
     /// <summary><c>z = f(x, y)</c> for a span kernel, all three of one length.</summary>
@@ -75,15 +75,18 @@ internal static unsafe class ParallelElementwise
     {
         fixed (T* xPointer = x, yPointer = y, zPointer = z)
         {
-            nint xAddress = (nint)xPointer, yAddress = (nint)yPointer, zAddress = (nint)zPointer;
-            int length = z.Length;
-            Parallel.For(0, workers, worker =>
-            {
-                (int start, int count) = Range(length, workers, worker);
-                TKernel.Apply(
-                    new ReadOnlySpan<T>((T*)xAddress + start, count), new ReadOnlySpan<T>((T*)yAddress + start, count), new Span<T>((T*)zAddress + start, count));
-            });
+            var operands = new Operands<T>(xPointer, yPointer, zPointer, z.Length);
+            ForkJoin.Run(&ZipPart<T, TKernel>, &operands, workers);
         }
+    }
+
+    private static void ZipPart<T, TKernel>(void* state, int part, int parts)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : IBinaryKernel
+    {
+        Operands<T> o = *(Operands<T>*)state;
+        (int start, int count) = Range(o.Length, parts, part);
+        TKernel.Apply(new ReadOnlySpan<T>(o.X + start, count), new ReadOnlySpan<T>(o.Y + start, count), new Span<T>(o.Result + start, count));
     }
 
     /// <summary><c>acc = acc + g(x, y)</c> for an accumulate operator.</summary>
@@ -108,15 +111,19 @@ internal static unsafe class ParallelElementwise
     {
         fixed (T* xPointer = x, yPointer = y, accPointer = acc)
         {
-            nint xAddress = (nint)xPointer, yAddress = (nint)yPointer, accAddress = (nint)accPointer;
-            int length = acc.Length;
-            Parallel.For(0, workers, worker =>
-            {
-                (int start, int count) = Range(length, workers, worker);
-                Elementwise.Accumulate<T, TOperator>(
-                    new ReadOnlySpan<T>((T*)xAddress + start, count), new ReadOnlySpan<T>((T*)yAddress + start, count), new Span<T>((T*)accAddress + start, count));
-            });
+            var operands = new Operands<T>(xPointer, yPointer, accPointer, acc.Length);
+            ForkJoin.Run(&AccumulatePart<T, TOperator>, &operands, workers);
         }
+    }
+
+    private static void AccumulatePart<T, TOperator>(void* state, int part, int parts)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOperator : IAccumulateOperator
+    {
+        Operands<T> o = *(Operands<T>*)state;
+        (int start, int count) = Range(o.Length, parts, part);
+        Elementwise.Accumulate<T, TOperator>(
+            new ReadOnlySpan<T>(o.X + start, count), new ReadOnlySpan<T>(o.Y + start, count), new Span<T>(o.Result + start, count));
     }
 
     private static int WorkerCount(int length) => Math.Clamp(length / MinimumElementsPerThread, 1, Parallelism.MaxDegreeOfParallelism);
@@ -127,5 +134,18 @@ internal static unsafe class ParallelElementwise
         int Boundary(int w) => w == workers ? length : (int)((long)length * w / workers) & ~63;
         int start = Boundary(worker);
         return (start, Boundary(worker + 1) - start);
+    }
+
+    /// <summary>The pinned operands of one call, which every part slices: inputs x (and y), and the result (or accumulator).</summary>
+    private readonly struct Operands<T>(T* x, T* y, T* result, int length)
+        where T : unmanaged
+    {
+        public T* X { get; } = x;
+
+        public T* Y { get; } = y;
+
+        public T* Result { get; } = result;
+
+        public int Length { get; } = length;
     }
 }
