@@ -65,7 +65,7 @@ internal abstract class TapeEntry(Tensor output)
                 nameof(Tensor),
                 $"Backward: a tensor of shape {Shapes.Format(saved.Shape)} that an op used was disposed (its TensorScope ended, or "
                 + "Dispose was called) before Backward reached it; no gradient was changed. Call Backward inside the scope "
-                + "that created the computation, or Keep what it needs.");
+                + "that created the computation, or pass what it needs to scope.Keep.");
         }
 
         if (saved is not null && saved.Version != version)

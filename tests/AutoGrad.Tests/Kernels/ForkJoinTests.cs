@@ -13,9 +13,9 @@ public sealed class ForkJoinTests
 {
     private const int Length = 4 * ParallelElementwise.MinimumElementsPerThread;
 
-    private static int s_parts;
-    private static int s_running;
-    private static int s_callerThread;
+    private static int t_parts;
+    private static int t_running;
+    private static int t_callerThread;
 
     private int _savedDegree;
 
@@ -24,8 +24,8 @@ public sealed class ForkJoinTests
     {
         _savedDegree = Parallelism.MaxDegreeOfParallelism;
         Parallelism.MaxDegreeOfParallelism = 3;
-        s_parts = 0;
-        s_running = 0;
+        t_parts = 0;
+        t_running = 0;
     }
 
     [TearDown]
@@ -39,7 +39,7 @@ public sealed class ForkJoinTests
 
         ParallelElementwise.Map<float, CountingCopy>(x, y);
 
-        Assert.That(s_parts, Is.EqualTo(3));
+        Assert.That(t_parts, Is.EqualTo(3));
         Assert.That(y, Is.All.EqualTo(0f), "every element written once");
     }
 
@@ -47,11 +47,11 @@ public sealed class ForkJoinTests
     public void A_part_that_throws_on_another_thread_is_rethrown_after_every_part_has_stopped()
     {
         float[] x = new float[Length], y = new float[Length];
-        s_callerThread = Environment.CurrentManagedThreadId;
+        t_callerThread = Environment.CurrentManagedThreadId;
 
         Assert.That(() => ParallelElementwise.Map<float, SlowThenThrow>(x, y), Throws.InvalidOperationException.With.Message.EqualTo("part failed"));
-        Assert.That(s_parts, Is.EqualTo(3));
-        Assert.That(Volatile.Read(ref s_running), Is.Zero, "no part still running when the call returned");
+        Assert.That(t_parts, Is.EqualTo(3));
+        Assert.That(Volatile.Read(ref t_running), Is.Zero, "no part still running when the call returned");
     }
 
     [Test]
@@ -67,7 +67,7 @@ public sealed class ForkJoinTests
         }
 
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
-        Assert.That(s_parts, Is.EqualTo(21 * 3));
+        Assert.That(t_parts, Is.EqualTo(21 * 3));
     }
 
     private readonly struct CountingCopy : IUnaryKernel
@@ -75,7 +75,7 @@ public sealed class ForkJoinTests
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
             where T : IFloatingPointIeee754<T>
         {
-            Interlocked.Increment(ref s_parts);
+            Interlocked.Increment(ref t_parts);
             x.CopyTo(y);
         }
     }
@@ -85,15 +85,15 @@ public sealed class ForkJoinTests
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
             where T : IFloatingPointIeee754<T>
         {
-            Interlocked.Increment(ref s_parts);
-            if (Environment.CurrentManagedThreadId == s_callerThread)
+            Interlocked.Increment(ref t_parts);
+            if (Environment.CurrentManagedThreadId == t_callerThread)
             {
                 return; // part 0 succeeds; the others fail later, on pool threads
             }
 
-            Interlocked.Increment(ref s_running);
+            Interlocked.Increment(ref t_running);
             Thread.Sleep(20);
-            Interlocked.Decrement(ref s_running);
+            Interlocked.Decrement(ref t_running);
             throw new InvalidOperationException("part failed");
         }
     }
