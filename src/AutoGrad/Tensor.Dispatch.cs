@@ -102,7 +102,7 @@ public sealed partial class Tensor
         return copy;
     }
 
-    /// <summary>Sets every element to <paramref name="value"/>, bypassing the tape: for gradients and optimizers.</summary>
+    /// <summary>Sets every element to <paramref name="value"/>, unrecorded and without a version bump: for gradients and seeds.</summary>
     internal void Fill(double value)
     {
         if (DType == DType.Float32)

@@ -21,10 +21,17 @@ public sealed partial class Tensor : IDisposable
     /// <see cref="TensorScope"/> or at garbage collection; afterwards every use of the values throws. A view (from
     /// <see cref="Reshape"/> or <see cref="Detach"/>) does not own its storage, so disposing one does nothing. A second call does nothing.
     /// </summary>
+    /// <exception cref="InvalidOperationException">A scope of another thread owns the tensor.</exception>
     public void Dispose()
     {
         if (_base is null && _data is not null)
         {
+            if (_scope is { IsOnCurrentThread: false })
+            {
+                throw new InvalidOperationException(
+                    $"Dispose: this tensor of shape {Shapes.Format(_shape)} belongs to a TensorScope of another thread; dispose it there, or let the scope end.");
+            }
+
             LeaveScope();
             ReturnStorage();
         }
@@ -72,6 +79,9 @@ public sealed partial class Tensor : IDisposable
         result.JoinScope(frame);
         return result;
     }
+
+    /// <summary>The bytes of this tensor's elements.</summary>
+    internal long StorageBytes => (long)_count * (DType == DType.Float32 ? sizeof(float) : sizeof(double));
 
     /// <summary>The scope that owns this tensor's storage, or null.</summary>
     internal ScopeFrame? OwningScope => (_base ?? this)._scope;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AutoGrad.Autodiff;
 
 /// <summary>
@@ -11,8 +13,9 @@ namespace AutoGrad.Autodiff;
 /// </remarks>
 internal static class GraphOrder
 {
-    [ThreadStatic]
-    private static int t_lastWalk;
+    // Process-wide, so that walks on different threads never share a number: a record another thread's walk marked
+    // must not look visited to this one.
+    private static readonly StrongBox<int> LastWalk = new();
 
     [ThreadStatic]
     private static List<TapeEntry>? t_order;
@@ -29,7 +32,7 @@ internal static class GraphOrder
         t_order = null;
         t_pending = null;
 
-        int walk = ++t_lastWalk;
+        int walk = Interlocked.Increment(ref LastWalk.Value);
         root.WalkStamp = walk;
         pending.Push((root, 0));
         while (pending.TryPop(out (TapeEntry Entry, int NextInput) top))

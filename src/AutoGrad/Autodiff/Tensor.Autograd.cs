@@ -79,7 +79,8 @@ public sealed partial class Tensor
     /// <summary>
     /// Fills <see cref="Grad"/> with zeros, keeping its storage (PyTorch 1.x's default); with
     /// <paramref name="setToNone"/>, drops it instead, so <see cref="Grad"/> is null until the next
-    /// <see cref="Backward"/> reaches this tensor (PyTorch 2's default). Does nothing when there is no gradient.
+    /// <see cref="Backward"/> reaches this tensor (PyTorch 2's default), and returns its storage to the
+    /// <see cref="TensorPool"/>: the old gradient tensor is disposed. Does nothing when there is no gradient.
     /// </summary>
     public void ZeroGrad(bool setToNone = false)
     {
@@ -108,7 +109,7 @@ public sealed partial class Tensor
     /// <summary>
     /// Computes the gradient of this tensor with respect to every leaf it was computed from that
     /// requires a gradient, and adds it to the leaf's <see cref="Grad"/> (the chain rule, applied op by
-    /// op in reverse recording order).
+    /// op from this tensor back to the leaves, each op after every op that used its result).
     /// </summary>
     /// <param name="gradient">
     /// d(loss)/d(this tensor), of this tensor's shape. It may be omitted for a one-element tensor, where it is 1.
@@ -123,6 +124,9 @@ public sealed partial class Tensor
     /// changed in place since (<see cref="AddInPlace(Tensor, double)"/>).
     /// </exception>
     /// <exception cref="ArgumentException"><paramref name="gradient"/> has another shape or element type.</exception>
+    /// <exception cref="ObjectDisposedException">
+    /// <paramref name="gradient"/>, or a tensor an op saved, was disposed (<see cref="TensorScope"/>); no gradient has changed.
+    /// </exception>
     public void Backward(Tensor? gradient = null, bool retainGraph = false) => BackwardInto(gradient, retainGraph, onlyInto: null);
 
     /// <summary>
@@ -159,11 +163,13 @@ public sealed partial class Tensor
         ScopeFrame scratch = ScopeFrame.BeginTemporaries();
         try
         {
-            AccumulateGrad(gradient ?? ImplicitSeed());
-            scratch.DisposeOwned();
-            if (Entry is not null)
+            if (Entry is null)
             {
-                WalkGraph(Entry, retainGraph, scratch);
+                AccumulateGrad(gradient ?? ImplicitSeed());
+            }
+            else
+            {
+                WalkGraph(Entry, gradient, retainGraph, scratch);
             }
         }
         finally
@@ -174,11 +180,12 @@ public sealed partial class Tensor
     }
 
     /// <summary>
-    /// The reverse walk: every record reachable from <paramref name="root"/> whose output received a gradient runs its
-    /// rule, outputs before inputs; then the rule's <paramref name="scratch"/> and the output's working gradient go back
-    /// to the pool, and without <paramref name="retainGraph"/> the record is released.
+    /// The reverse walk: once every tensor the records reachable from <paramref name="root"/> saved has been checked,
+    /// the root's output receives <paramref name="seed"/> (1 when null), and every record whose output received a
+    /// gradient runs its rule, outputs before inputs; then the rule's <paramref name="scratch"/> and the output's working
+    /// gradient go back to the pool, and without <paramref name="retainGraph"/> the record is released.
     /// </summary>
-    private static void WalkGraph(TapeEntry root, bool retainGraph, ScopeFrame scratch)
+    private static void WalkGraph(TapeEntry root, Tensor? seed, bool retainGraph, ScopeFrame scratch)
     {
         List<TapeEntry> order = GraphOrder.From(root);
         bool completed = false;
@@ -188,6 +195,9 @@ public sealed partial class Tensor
             {
                 entry.CheckSaved();
             }
+
+            root.Output.AccumulateGrad(seed ?? root.Output.ImplicitSeed());
+            scratch.DisposeOwned();
 
             for (int i = order.Count - 1; i >= 0; i--)
             {
@@ -248,6 +258,7 @@ public sealed partial class Tensor
                 + $"to a tensor of shape {Shapes.Format(_shape)} ({DType.Name()}).");
         }
 
+        Array source = gradient.Storage; // throws for a disposed gradient before anything changes
         if (_grad is null && sameShape)
         {
             if (gradient.IsBackwardScratch)
@@ -258,7 +269,7 @@ public sealed partial class Tensor
             else
             {
                 _grad = NewGradient(zeroed: false);
-                Array.Copy(gradient.Storage, _grad.Storage, _count);
+                Array.Copy(source, _grad.Storage, _count);
             }
         }
         else
@@ -327,6 +338,13 @@ public sealed partial class Tensor
     {
         if (!ReceivesGradient)
         {
+            return;
+        }
+
+        if (_grad is not null && (a.Storage == _grad.Storage || b.Storage == _grad.Storage))
+        {
+            // The gradient is also an operand (x·x.Grad), and the product may not write where it reads.
+            Product(a, transposeA, b, transposeB).SumInto(_grad);
             return;
         }
 
@@ -417,6 +435,12 @@ public sealed partial class Tensor
 
     private void CheckSeed(Tensor gradient)
     {
+        if (gradient.IsDisposed)
+        {
+            throw new ObjectDisposedException(
+                nameof(Tensor), $"Backward: the gradient of shape {Shapes.Format(gradient.Shape)} passed in was disposed; no gradient was changed.");
+        }
+
         if (!gradient.Shape.SequenceEqual(Shape) || gradient.DType != DType)
         {
             throw new ArgumentException(
@@ -454,6 +478,7 @@ public sealed partial class Tensor
             {
                 free[i] = free[^1];
                 free.RemoveAt(free.Count - 1);
+                BufferPool.Current.ReleaseHeld(candidate.StorageBytes);
                 return candidate;
             }
         }
@@ -461,12 +486,23 @@ public sealed partial class Tensor
         return null;
     }
 
-    /// <summary>Keeps a finished working gradient (in no scope, referenced by nothing else) for reuse, up to a few dozen.</summary>
+    /// <summary>
+    /// Keeps a finished working gradient (in no scope, referenced by nothing else) for reuse: the few dozen most recent,
+    /// their storage counted as the pool's and within its limit; otherwise its storage goes back to the pool.
+    /// </summary>
     private static void FreeGradient(Tensor gradient)
     {
         const int MaxFree = 32;
         List<Tensor> free = t_freeGradients ??= new List<Tensor>(MaxFree);
-        if (free.Count < MaxFree)
+        if (free.Count == MaxFree)
+        {
+            // The oldest goes: shapes a program no longer uses must not crowd out those of its current loop.
+            BufferPool.Current.ReleaseHeld(free[0].StorageBytes);
+            free[0].Dispose();
+            free.RemoveAt(0);
+        }
+
+        if (BufferPool.Current.TryHold(gradient.StorageBytes))
         {
             free.Add(gradient);
         }
@@ -483,6 +519,7 @@ public sealed partial class Tensor
         {
             foreach (Tensor gradient in free)
             {
+                BufferPool.Current.ReleaseHeld(gradient.StorageBytes);
                 gradient.Dispose();
             }
 

@@ -8,8 +8,9 @@ namespace AutoGrad;
 /// </summary>
 /// <remarks>
 /// One pool per thread needs no locks. A buffer may go back to a different thread's pool than the one it came
-/// from (a tensor disposed on another thread); it is simply reused there. Buffers beyond
-/// <see cref="TensorPool.MaxRetainedBytes"/> are left to the garbage collector.
+/// from (a tensor that no scope owns, disposed on another thread); it is simply reused there. Buffers beyond
+/// <see cref="TensorPool.MaxRetainedBytes"/> are left to the garbage collector. The finished working gradients
+/// Backward keeps for reuse count as retained too.
 /// </remarks>
 internal sealed class BufferPool
 {
@@ -69,6 +70,24 @@ internal sealed class BufferPool
                 break;
         }
     }
+
+    /// <summary>
+    /// Counts <paramref name="bytes"/> of storage kept elsewhere for reuse (finished working gradients) as retained, if
+    /// the limit allows; false when it does not.
+    /// </summary>
+    public bool TryHold(long bytes)
+    {
+        if (_retainedBytes + bytes > TensorPool.MaxRetainedBytes)
+        {
+            return false;
+        }
+
+        _retainedBytes += bytes;
+        return true;
+    }
+
+    /// <summary>Stops counting storage that <see cref="TryHold"/> counted, as it is reused or given back.</summary>
+    public void ReleaseHeld(long bytes) => _retainedBytes -= bytes;
 
     /// <summary>Drops every retained buffer (the counters other than the retained bytes are kept).</summary>
     public void Clear()

@@ -127,7 +127,7 @@ internal sealed class ScopeFrame
     /// <summary>Ends <paramref name="frame"/> and every frame opened inside it, disposing what they own.</summary>
     public static void End(ScopeFrame frame)
     {
-        if (frame._threadId != Environment.CurrentManagedThreadId)
+        if (!frame.IsOnCurrentThread)
         {
             throw new InvalidOperationException("TensorScope: a scope must be disposed on the thread that began it.");
         }
@@ -141,6 +141,9 @@ internal sealed class ScopeFrame
             innermost.DisposeOwned();
         }
     }
+
+    /// <summary>True on the thread that owns this frame.</summary>
+    public bool IsOnCurrentThread => _threadId == Environment.CurrentManagedThreadId;
 
     /// <summary>True when this frame is <paramref name="frame"/> or was opened inside it.</summary>
     public bool IsWithin(ScopeFrame frame)

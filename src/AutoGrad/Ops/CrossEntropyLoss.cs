@@ -26,7 +26,7 @@ public sealed partial class Tensor
             throw new ArgumentException(
                 $"CrossEntropyLoss: logits of shape {Shapes.Format(logits._shape)} and {targets.Length} targets do not fit; "
                 + "needs logits [N, C] and N class indices.",
-                nameof(targets));
+                logits.Rank != 2 ? nameof(logits) : nameof(targets));
         }
 
         int classes = logits._shape[1];

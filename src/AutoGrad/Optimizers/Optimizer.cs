@@ -81,10 +81,19 @@ public abstract class Optimizer
     /// changes, neither parameters nor optimizer state, and the step either throws or is skipped (<see cref="NonFiniteGradients"/>).
     /// </summary>
     /// <exception cref="InvalidOperationException">A gradient is not finite and the policy is <see cref="NonFiniteGradientPolicy.Throw"/>.</exception>
+    /// <exception cref="ObjectDisposedException">A parameter or its gradient was disposed (nothing changes).</exception>
     public void Step()
     {
         for (int i = 0; i < _parameters.Length; i++)
         {
+            if (_parameters[i].IsDisposed || _parameters[i].Grad?.IsDisposed == true)
+            {
+                throw new ObjectDisposedException(
+                    nameof(Tensor),
+                    $"{Name}.Step: parameter {i} (shape {Shapes.Format(_parameters[i].Shape)}) or its gradient was disposed; no parameter was changed. "
+                    + "Create parameters outside the TensorScope of a training step.");
+            }
+
             if (_parameters[i].Grad is { } grad && !grad.AllFinite())
             {
                 if (NonFiniteGradients == NonFiniteGradientPolicy.Skip)

@@ -282,7 +282,7 @@ public sealed class TapeTests
         Tensor b = Tensor.Create(new[] { 3.0, 4.0 }).RequireGrad();
         Tensor first = (a * a).Sum();
         Tensor second = (b * b).Sum();
-        Tensor total = first + second; // merges both computations onto one tape, e.g. for logging
+        Tensor total = first + second; // joins both computations in one graph, e.g. for logging
 
         first.Backward();
         second.Backward();

@@ -1,21 +1,22 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using AutoGrad.Kernels;
 
 namespace AutoGrad.Tests.Kernels;
 
 /// <summary>
 /// <see cref="ForkJoin"/>, driven through <see cref="ParallelElementwise"/>: every part runs exactly once, a part that
-/// throws is rethrown on the calling thread only after every part has stopped, and a warm call allocates nothing on
-/// the calling thread.
+/// throws is rethrown on the calling thread only after every part has stopped, a warm call allocates nothing on the
+/// calling thread, and kernels called from many pool threads at once do not wait on each other.
 /// </summary>
 [NonParallelizable]
 public sealed class ForkJoinTests
 {
     private const int Length = 4 * ParallelElementwise.MinimumElementsPerThread;
 
-    private static int t_parts;
-    private static int t_running;
-    private static int t_callerThread;
+    // Counted by the kernels below on whatever thread runs them.
+    private static readonly StrongBox<int> Parts = new();
+    private static readonly StrongBox<int> Running = new();
 
     private int _savedDegree;
 
@@ -24,8 +25,8 @@ public sealed class ForkJoinTests
     {
         _savedDegree = Parallelism.MaxDegreeOfParallelism;
         Parallelism.MaxDegreeOfParallelism = 3;
-        t_parts = 0;
-        t_running = 0;
+        Parts.Value = 0;
+        Running.Value = 0;
     }
 
     [TearDown]
@@ -39,35 +40,57 @@ public sealed class ForkJoinTests
 
         ParallelElementwise.Map<float, CountingCopy>(x, y);
 
-        Assert.That(t_parts, Is.EqualTo(3));
+        Assert.That(Parts.Value, Is.EqualTo(3));
         Assert.That(y, Is.All.EqualTo(0f), "every element written once");
     }
 
     [Test]
-    public void A_part_that_throws_on_another_thread_is_rethrown_after_every_part_has_stopped()
+    public void A_part_that_throws_is_rethrown_after_every_part_has_stopped()
     {
-        float[] x = new float[Length], y = new float[Length];
-        t_callerThread = Environment.CurrentManagedThreadId;
+        // x holds each element's index, so the kernel can tell the first part (its slice starts at 0) from the others.
+        float[] x = [.. Enumerable.Range(0, Length).Select(i => (float)i)], y = new float[Length];
 
-        Assert.That(() => ParallelElementwise.Map<float, SlowThenThrow>(x, y), Throws.InvalidOperationException.With.Message.EqualTo("part failed"));
-        Assert.That(t_parts, Is.EqualTo(3));
-        Assert.That(Volatile.Read(ref t_running), Is.Zero, "no part still running when the call returned");
+        Assert.That(() => ParallelElementwise.Map<float, SlowThenThrowAfterThePart0>(x, y), Throws.InvalidOperationException.With.Message.EqualTo("part failed"));
+        Assert.That(Parts.Value, Is.EqualTo(3));
+        Assert.That(Volatile.Read(ref Running.Value), Is.Zero, "no part still running when the call returned");
+    }
+
+    [Test]
+    public void Kernels_called_from_many_pool_threads_at_once_finish_promptly()
+    {
+        // Each call's helpers queue behind the other tasks; a caller that waited for them rather than doing the work
+        // itself stalled until the pool grew (seconds, against milliseconds of work).
+        var random = new RandomSource(5);
+        Tensor a = Tensor.RandomNormal([256, 256], random), b = Tensor.RandomNormal([256, 256], random);
+        Task[] tasks = [.. Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                a.MatMul(b);
+            }
+        }))];
+
+        Assert.That(Task.WaitAll(tasks, TimeSpan.FromSeconds(3)), Is.True, "40 products of 256×256 within 3 s");
     }
 
     [Test]
     public void A_warm_call_allocates_nothing_on_the_calling_thread()
     {
+        // Warm: the jobs a call can need while earlier calls' late helpers still hold theirs exist by then.
         float[] x = new float[Length], y = new float[Length];
-        ParallelElementwise.Map<float, CountingCopy>(x, y);
+        for (int i = 0; i < 200; i++)
+        {
+            ParallelElementwise.Map<float, CountingCopy>(x, y);
+        }
 
         long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
+        for (int i = 0; i < 100; i++)
         {
             ParallelElementwise.Map<float, CountingCopy>(x, y);
         }
 
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
-        Assert.That(t_parts, Is.EqualTo(21 * 3));
+        Assert.That(Parts.Value, Is.EqualTo(300 * 3));
     }
 
     private readonly struct CountingCopy : IUnaryKernel
@@ -75,25 +98,25 @@ public sealed class ForkJoinTests
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
             where T : IFloatingPointIeee754<T>
         {
-            Interlocked.Increment(ref t_parts);
+            Interlocked.Increment(ref Parts.Value);
             x.CopyTo(y);
         }
     }
 
-    private readonly struct SlowThenThrow : IUnaryKernel // on every thread but the caller's
+    private readonly struct SlowThenThrowAfterThePart0 : IUnaryKernel
     {
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
             where T : IFloatingPointIeee754<T>
         {
-            Interlocked.Increment(ref t_parts);
-            if (Environment.CurrentManagedThreadId == t_callerThread)
+            Interlocked.Increment(ref Parts.Value);
+            if (x[0] == T.Zero)
             {
-                return; // part 0 succeeds; the others fail later, on pool threads
+                return;
             }
 
-            Interlocked.Increment(ref t_running);
+            Interlocked.Increment(ref Running.Value);
             Thread.Sleep(20);
-            Interlocked.Decrement(ref t_running);
+            Interlocked.Decrement(ref Running.Value);
             throw new InvalidOperationException("part failed");
         }
     }
