@@ -33,9 +33,23 @@ public sealed partial class Tensor
         where TKernel : IBinaryKernel
     {
         CheckOperand(other, op);
-        // Shapes never change, so a result of an operand's shape shares its array.
-        int[] shape = _shape.AsSpan().SequenceEqual(other._shape) ? _shape : Shapes.Broadcast(_shape, other._shape, op);
-        Tensor result = Empty(shape, DType);
+        if (_shape.AsSpan().SequenceEqual(other._shape))
+        {
+            // The common case, in one pass with no broadcasting; shapes never change, so the result shares the array.
+            Tensor same = Empty(_shape, DType);
+            if (DType == DType.Float32)
+            {
+                ParallelElementwise.Map<float, TKernel>(AsSpan<float>(), other.AsSpan<float>(), same.AsSpan<float>());
+            }
+            else
+            {
+                ParallelElementwise.Map<double, TKernel>(AsSpan<double>(), other.AsSpan<double>(), same.AsSpan<double>());
+            }
+
+            return same;
+        }
+
+        Tensor result = Empty(Shapes.Broadcast(_shape, other._shape, op), DType);
         if (DType == DType.Float32)
         {
             ZipCore<float, TKernel>(this, other, result);

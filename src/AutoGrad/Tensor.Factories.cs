@@ -127,14 +127,19 @@ public sealed partial class Tensor
     /// <summary>An uninitialized tensor that an op is about to overwrite completely.</summary>
     internal static Tensor Empty(int[] shape, DType dtype)
     {
+        BufferPool pool = BufferPool.Current;
+        ScopeFrame? owner = pool.InnermostScope;
+
         // A backward rule's scratch reuses a finished working gradient of its shape, object and storage together.
-        if (ScopeFrame.Innermost is { HoldsTemporaries: true } scratch && TakeFreeGradient(shape, dtype) is { } reused)
+        if (owner is { HoldsTemporaries: true } && TakeFreeGradient(shape, dtype) is { } reused)
         {
-            reused.JoinScope(scratch);
+            reused.JoinScope(owner);
             return reused;
         }
 
-        return new(RentStorage(Shapes.ElementCount(shape), dtype), shape);
+        int count = Shapes.ElementCount(shape);
+        Array storage = dtype == DType.Float32 ? pool.Rent<float>(count) : pool.Rent<double>(count);
+        return new(storage, shape, owner);
     }
 
     private void SetElement(int flatIndex, double value)

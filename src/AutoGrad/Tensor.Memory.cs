@@ -74,11 +74,7 @@ public sealed partial class Tensor : IDisposable
 
     /// <summary>An uninitialized tensor, owned by <paramref name="frame"/> (or by none), for storage whose lifetime follows another tensor's.</summary>
     internal static Tensor EmptyIn(ScopeFrame? frame, int[] shape, DType dtype)
-    {
-        Tensor result = new(RentStorage(Shapes.ElementCount(shape), dtype), shape, scoped: false);
-        result.JoinScope(frame);
-        return result;
-    }
+        => new(RentStorage(Shapes.ElementCount(shape), dtype), shape, frame);
 
     /// <summary>The bytes of this tensor's elements.</summary>
     internal long StorageBytes => (long)_count * (DType == DType.Float32 ? sizeof(float) : sizeof(double));

@@ -27,16 +27,24 @@ public sealed partial class Tensor
     // since (PyTorch's version counter). Views count on their base's.
     private int _version;
 
-    internal Tensor(Array data, int[] shape, bool scoped = true)
+    /// <summary>A tensor owning <paramref name="data"/>, owned in turn by the thread's innermost scope.</summary>
+    internal Tensor(Array data, int[] shape)
+        : this(data, shape, ScopeFrame.Innermost)
+    {
+    }
+
+    /// <summary>A tensor owning <paramref name="data"/>, owned in turn by <paramref name="scope"/> (none when null).</summary>
+    internal Tensor(Array data, int[] shape, ScopeFrame? scope)
     {
         _data = data;
         _shape = shape;
         _count = data.Length;
-        DType = data is double[]? DType.Float64 : DType.Float32;
-        if (scoped)
+        DType = data switch
         {
-            JoinScope(ScopeFrame.Innermost);
-        }
+            float[] => DType.Float32,
+            _ => DType.Float64,
+        };
+        JoinScope(scope);
     }
 
     private Tensor(Tensor owner, int[] shape)

@@ -32,6 +32,12 @@ internal sealed class BufferPool
     private long _returned;
     private long _retainedBytes;
 
+    /// <summary>
+    /// The thread's innermost open <see cref="ScopeFrame"/>, or null: kept with the pool so that a new tensor finds both
+    /// its storage and its owner with one thread-static read.
+    /// </summary>
+    public ScopeFrame? InnermostScope { get; set; }
+
     /// <summary>The calling thread's pool.</summary>
     public static BufferPool Current => t_current ??= new BufferPool();
 

@@ -77,9 +77,6 @@ public readonly struct TensorScope : IDisposable
 internal sealed class ScopeFrame
 {
     [ThreadStatic]
-    private static ScopeFrame? t_innermost;
-
-    [ThreadStatic]
     private static List<ScopeFrame>? t_frames;
 
     private readonly int _depth;
@@ -88,7 +85,7 @@ internal sealed class ScopeFrame
     private ScopeFrame(int depth) => _depth = depth;
 
     /// <summary>The innermost open frame of the calling thread, or null outside every scope.</summary>
-    public static ScopeFrame? Innermost => t_innermost;
+    public static ScopeFrame? Innermost => BufferPool.Current.InnermostScope;
 
     /// <summary>Counts the frame's uses; a <see cref="TensorScope"/> of an earlier use is over.</summary>
     public int Generation { get; private set; }
@@ -111,7 +108,9 @@ internal sealed class ScopeFrame
     private static ScopeFrame Begin(bool holdsTemporaries)
     {
         List<ScopeFrame> frames = t_frames ??= [];
-        int depth = t_innermost is null ? 0 : t_innermost._depth + 1;
+        BufferPool thread = BufferPool.Current;
+        ScopeFrame? innermost = thread.InnermostScope;
+        int depth = innermost is null ? 0 : innermost._depth + 1;
         if (depth == frames.Count)
         {
             frames.Add(new ScopeFrame(depth));
@@ -119,8 +118,8 @@ internal sealed class ScopeFrame
 
         ScopeFrame frame = frames[depth];
         frame.HoldsTemporaries = holdsTemporaries;
-        frame.Outer = t_innermost;
-        t_innermost = frame;
+        frame.Outer = innermost;
+        thread.InnermostScope = frame;
         return frame;
     }
 
@@ -132,10 +131,10 @@ internal sealed class ScopeFrame
             throw new InvalidOperationException("TensorScope: a scope must be disposed on the thread that began it.");
         }
 
-        while (t_innermost is not null && t_innermost._depth >= frame._depth)
+        BufferPool thread = BufferPool.Current;
+        while (thread.InnermostScope is { } innermost && innermost._depth >= frame._depth)
         {
-            ScopeFrame innermost = t_innermost;
-            t_innermost = innermost.Outer;
+            thread.InnermostScope = innermost.Outer;
             innermost.Generation++;
             innermost.Outer = null;
             innermost.DisposeOwned();
