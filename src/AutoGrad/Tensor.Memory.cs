@@ -3,6 +3,11 @@ namespace AutoGrad;
 // Where a tensor's storage comes from and goes back to: the thread's BufferPool, through TensorScope or Dispose.
 public sealed partial class Tensor : IDisposable
 {
+    // Working gradients a walk has finished with, storage and all, for the next walk to reuse: only the walk ever
+    // sees a non-leaf's working gradient, so reusing the object is safe, and a training step then allocates none.
+    [ThreadStatic]
+    private static List<Tensor>? t_freeGradients;
+
     // The open scope that owns this tensor (an owner of storage, never a view), and its slot in the scope's list.
     private ScopeFrame? _scope;
     private int _scopeSlot;
@@ -147,4 +152,63 @@ public sealed partial class Tensor : IDisposable
         $"This tensor of shape {Shapes.Format(_shape)} was disposed: its storage went back to the pool (its TensorScope "
         + "ended, or Dispose was called) and may now hold another tensor's values. To use a tensor after its scope, "
         + "pass it to scope.Keep or call DetachFromScope before the scope ends.");
+
+    private static Tensor? TakeFreeGradient(int[] shape, DType dtype)
+    {
+        List<Tensor>? free = t_freeGradients;
+        for (int i = (free?.Count ?? 0) - 1; i >= 0; i--)
+        {
+            Tensor candidate = free![i];
+            if (candidate.DType == dtype && candidate._shape.AsSpan().SequenceEqual(shape))
+            {
+                free[i] = free[^1];
+                free.RemoveAt(free.Count - 1);
+                BufferPool.Current.ReleaseHeld(candidate.StorageBytes);
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Keeps a finished working gradient (in no scope, referenced by nothing else) for reuse: the few dozen most recent,
+    /// their storage counted as the pool's and within its limit; otherwise its storage goes back to the pool.
+    /// </summary>
+    private static void FreeGradient(Tensor gradient)
+    {
+        const int MaxFree = 32;
+        List<Tensor> free = t_freeGradients ??= new List<Tensor>(MaxFree);
+        if (free.Count == MaxFree)
+        {
+            // The oldest goes: shapes a program no longer uses must not crowd out those of its current loop.
+            BufferPool.Current.ReleaseHeld(free[0].StorageBytes);
+            free[0].Dispose();
+            free.RemoveAt(0);
+        }
+
+        if (BufferPool.Current.TryHold(gradient.StorageBytes))
+        {
+            free.Add(gradient);
+        }
+        else
+        {
+            gradient.Dispose();
+        }
+    }
+
+    /// <summary>Returns the storage of the calling thread's free working gradients to the pool (for <see cref="TensorPool.Clear"/>).</summary>
+    internal static void DisposeFreeGradients()
+    {
+        if (t_freeGradients is { } free)
+        {
+            foreach (Tensor gradient in free)
+            {
+                BufferPool.Current.ReleaseHeld(gradient.StorageBytes);
+                gradient.Dispose();
+            }
+
+            free.Clear();
+        }
+    }
 }

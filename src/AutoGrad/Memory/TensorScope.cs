@@ -71,8 +71,7 @@ public readonly struct TensorScope : IDisposable
 
 /// <summary>
 /// The state of an open <see cref="TensorScope"/>: the tensors it owns. Frames are reused per thread and depth, so
-/// beginning a scope allocates nothing once the loop is warm; Backward opens one around each op's rule for its
-/// temporaries.
+/// beginning a scope allocates nothing once the loop is warm; Backward opens one for the scratch its rules create.
 /// </summary>
 internal sealed class ScopeFrame
 {
@@ -96,13 +95,13 @@ internal sealed class ScopeFrame
     /// <summary>The tensors owned, each knowing its slot (so removing one is a swap with the last).</summary>
     public List<Tensor> Owned { get; } = [];
 
-    /// <summary>True for a frame Backward opened around one op's rule: what it owns is that rule's scratch.</summary>
+    /// <summary>True for a frame Backward opened: what it owns is scratch of the rule running, reused once the rule returns.</summary>
     public bool HoldsTemporaries { get; private set; }
 
     /// <summary>Opens a frame inside the innermost one, for a <see cref="TensorScope"/>.</summary>
     public static ScopeFrame Begin() => Begin(holdsTemporaries: false);
 
-    /// <summary>Opens a frame inside the innermost one for the scratch tensors of a backward rule.</summary>
+    /// <summary>Opens a frame inside the innermost one for the scratch tensors of backward rules.</summary>
     public static ScopeFrame BeginTemporaries() => Begin(holdsTemporaries: true);
 
     private static ScopeFrame Begin(bool holdsTemporaries)
