@@ -10,12 +10,12 @@ Standard library only. Inputs:
                  <!-- peers:end --> is replaced (appended at the end when the markers are missing).
 See README.md next to this file for what is measured and how to read the tables.
 """
-import argparse
 import datetime
-import glob
-import json
-import os
 import sys
+
+from report_common import (MISS, OK, Tally, argument_parser, dotnet_lines, fmt_time, intval, load_exports,
+                           load_torch, mark, parse_parameters, publish, replace_region, rerun_lines, sig3, table,
+                           tally_lines, warning_lines)
 
 BEGIN = "<!-- peers:begin -->"
 END = "<!-- peers:end -->"
@@ -30,72 +30,26 @@ GEMM_ORDER = [("NN", s, s, s) for s in (64, 128, 256, 512, 1024)] + \
     [(mode, m, n, k) for (m, n, k) in ((64, 128, 784), (64, 10, 128)) for mode in ("NN", "TN", "NT")]
 FMA_PEAK_FLOPS_PER_THREAD = 2 ** 30          # MachineBenchmarks.FmaPeak: flops per call per thread
 BANDWIDTH_BYTES = 2 * 256 * 1024 * 1024      # MachineBenchmarks.MemoryBandwidth: bytes per call
-OK, MISS = "✓", "✗"
 
 
 # ---------------------------------------------------------------------------------------------------
 # Inputs
 # ---------------------------------------------------------------------------------------------------
 
-def parse_parameters(text):
-    """'Op=Add&Length=1000&Threads=1' -> {'Op': 'Add', 'Length': '1000', 'Threads': '1'}."""
-    out = {}
-    for part in (text or "").split("&"):
-        if "=" in part:
-            key, value = part.split("=", 1)
-            out[key.strip()] = value.strip()
-    return out
-
-
 def load_bdn(folder, warnings):
     """All benchmarks of all exports under `folder`: (files, host info, job names, [row], intrinsics)."""
-    files = sorted(set(glob.glob(os.path.join(folder, "**", "*-report-full.json"), recursive=True)) |
-                   set(glob.glob(os.path.join(folder, "**", "*-report-full-compressed.json"), recursive=True)))
-    host, jobs, rows, intrinsics = {}, set(), [], None
-    for path in files:
-        try:
-            with open(path, encoding="utf-8-sig") as f:
-                doc = json.load(f)
-        except (OSError, ValueError) as e:
-            warnings.append("could not read %s: %s" % (path, e))
-            continue
-        host = doc.get("HostEnvironmentInfo") or host
-        for b in doc.get("Benchmarks") or []:
-            stats = b.get("Statistics")
-            if not stats or stats.get("Median") is None:
-                warnings.append("no statistics (the benchmark failed?) for %s" % b.get("FullName"))
-                continue
-            params = parse_parameters(b.get("Parameters"))
-            display = b.get("DisplayInfo") or ""
-            if ": " in display and " [" in display:
-                jobs.add(display.split(": ", 1)[1].rsplit(" [", 1)[0])
-            intrinsics = intrinsics or b.get("HardwareIntrinsics")
-            rows.append({"type": b.get("Type"), "method": b.get("Method"), "params": params,
-                         "median": float(stats["Median"]), "min": float(stats["Min"])})
+    files, host, benchmarks = load_exports(folder, warnings)
+    jobs, rows, intrinsics = set(), [], None
+    for b in benchmarks:
+        stats = b["Statistics"]
+        params = parse_parameters(b.get("Parameters"))
+        display = b.get("DisplayInfo") or ""
+        if ": " in display and " [" in display:
+            jobs.add(display.split(": ", 1)[1].rsplit(" [", 1)[0])
+        intrinsics = intrinsics or b.get("HardwareIntrinsics")
+        rows.append({"type": b.get("Type"), "method": b.get("Method"), "params": params,
+                     "median": float(stats["Median"]), "min": float(stats["Min"])})
     return files, host, sorted(jobs), rows, intrinsics
-
-
-def load_torch(paths, warnings):
-    """{threads: torch JSON document}."""
-    out = {}
-    for path in paths:
-        try:
-            with open(path) as f:
-                doc = json.load(f)
-        except (OSError, ValueError) as e:
-            warnings.append("could not read %s: %s" % (path, e))
-            continue
-        out[int(doc["threads"])] = doc
-        for failure in doc.get("failures", []):
-            warnings.append("torch %d thread(s) correctness failure: %s" % (doc["threads"], failure))
-    return out
-
-
-def intval(text):
-    try:
-        return int(text)
-    except (TypeError, ValueError):
-        return None
 
 
 def parse_shape(text):
@@ -112,24 +66,6 @@ def parse_shape(text):
 # Formatting
 # ---------------------------------------------------------------------------------------------------
 
-def sig3(v):
-    a = abs(v)
-    if a >= 100:
-        return "%.0f" % v
-    if a >= 10:
-        return "%.1f" % v
-    return "%.2f" % v
-
-
-def fmt_time(ns):
-    if ns is None:
-        return "—"
-    for unit, scale in (("s", 1e9), ("ms", 1e6), ("µs", 1e3)):
-        if ns >= scale:
-            return "%s %s" % (sig3(ns / scale), unit)
-    return "%s ns" % sig3(ns)
-
-
 def fmt_num(v):
     return "—" if v is None else sig3(v)
 
@@ -138,43 +74,9 @@ def fmt_pct(v):
     return "—" if v is None else "%.0f%%" % (100.0 * v)
 
 
-def mark(value, target):
-    """'' when there is no target or no value, else ' ✓' or ' ✗'."""
-    if target is None or value is None:
-        return ""
-    return " " + (OK if value >= target else MISS)
-
-
-def table(headers, rows, right):
-    """Aligned markdown table; `right` is the set of column indexes to right-align."""
-    cells = [list(map(str, headers))] + [[str(c) for c in r] for r in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = []
-    for n, r in enumerate(cells):
-        padded = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))]
-        lines.append("| " + " | ".join(padded) + " |")
-        if n == 0:
-            lines.append("|" + "|".join(("-" * (w + 1) + ":") if i in right else ("-" * (w + 2))
-                                        for i, w in enumerate(widths)) + "|")
-    return "\n".join(lines)
-
-
 # ---------------------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------------------
-
-class Tally:
-    def __init__(self):
-        self.hit, self.missed = 0, []
-
-    def add(self, value, target, what):
-        if target is None or value is None:
-            return
-        if value >= target:
-            self.hit += 1
-        else:
-            self.missed.append(what)
-
 
 def elementwise_targets(op, length, threads):
     """(ratio target, bandwidth fraction target) for one element-wise row; None = no target."""
@@ -199,7 +101,7 @@ def gemm_target(shape, threads):
 def build(args):
     warnings = []
     files, host, jobs, bdn, intrinsics = load_bdn(args.bdn, warnings) if args.bdn else ([], {}, [], {}, None)
-    torch = load_torch(args.torch or [], warnings)
+    torch = load_torch(args.torch or [], warnings, "correctness failure")
 
     # AutoGrad side, indexed by the parameters that matter for each method. Should a case appear more
     # than once (two jobs, several exports, or class-wide parameters a method ignores), keep the fastest.
@@ -288,17 +190,9 @@ def build(args):
     elif any_torch.get("logical_cpus"):
         cores = "%s logical cores" % any_torch["logical_cpus"]
     w("- CPU: `%s`%s" % (cpu, ", " + cores if cores else ""))
-    if host.get("OsVersion"):
-        w("- OS: %s" % host["OsVersion"])
-    if host:
-        w("- AutoGrad side: %s, SDK %s, BenchmarkDotNet %s%s" % (
-            host.get("RuntimeVersion", "?"), host.get("DotNetCliVersion", "?"),
-            host.get("BenchmarkDotNetVersion", "?"),
-            "; job %s" % "; ".join("`%s`" % j for j in jobs) if jobs else ""))
-        if intrinsics:
-            w("  (hardware intrinsics as BenchmarkDotNet reports them: `%s`)" % intrinsics)
-    else:
-        w("- AutoGrad side: not measured (no BenchmarkDotNet JSON found)")
+    out.extend(dotnet_lines(host, jobs))
+    if host and intrinsics:
+        w("  (hardware intrinsics as BenchmarkDotNet reports them: `%s`)" % intrinsics)
     if torch:
         w("- PyTorch side: torch %s (Python %s); GEMM by %s; element-wise by ATen's %s-parallel kernels "
           "(default CPU capability %s); threads set per run (`torch.set_num_threads` and OpenBLAS's own pool)"
@@ -312,18 +206,7 @@ def build(args):
     else:
         w("- PyTorch side: %s" % torch_note)
     w("")
-    w("**To rerun** (from anywhere in the repository; BenchmarkDotNet JSON, torch JSON and logs go to the "
-      "git-ignored `benchmarks/BenchmarkDotNet.Artifacts/peers/`):")
-    w("")
-    w("```sh")
-    w(RERUN)
-    w("```")
-    w("")
-    if args.quick or args.seconds:
-        w("This run%s%s." % (" used `--quick`" if args.quick else "",
-                             "%stook %.0f min" % (" and " if args.quick else " ", args.seconds / 60.0)
-                             if args.seconds else ""))
-        w("")
+    out.extend(rerun_lines(RERUN, "benchmarks/BenchmarkDotNet.Artifacts/peers/", args.quick, args.seconds))
     w("Times are medians per call (BenchmarkDotNet's median over its iterations; for PyTorch the median over "
       "samples of a repeated call). Both sides run one after the other, never together, with float32 "
       "contiguous inputs and preallocated outputs.")
@@ -431,70 +314,26 @@ def build(args):
     w("- element-wise at 16,777,216 elements: ≥ 90% of the measured memory bandwidth;")
     w("- element-wise at 1,048,576 elements: ratio ≥ 1.0; Exp and Sigmoid: ratio ≥ 2 at every length ≥ 65,537.")
     w("")
-    total = tally.hit + len(tally.missed)
-    if total:
-        w("**%d of %d targets met.**%s" % (tally.hit, total, " Missed:" if tally.missed else ""))
-        if tally.missed:
-            w("")
-            for m in tally.missed:
-                w("- %s" % m)
-    else:
-        w("No target could be evaluated (a side is missing).")
+    out.extend(tally_lines(tally))
     w("")
-    if warnings:
-        w("**Warnings while building this report:**")
-        w("")
-        for x in warnings:
-            w("- %s" % x.replace(os.getcwd() + os.sep, ""))
-        w("")
+    out.extend(warning_lines(warnings))
     return "\n".join(out).rstrip("\n"), warnings, tally, files
 
 
 def splice(path, body):
-    region = BEGIN + "\n" + body + "\n" + END
-    try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except FileNotFoundError:
-        text = ""
-    b, e = text.find(BEGIN), text.find(END)
-    if b != -1 and e != -1 and e > b:
-        # Replace from the start of the begin line to the end of the end line.
-        start = text.rfind("\n", 0, b) + 1
-        stop = text.find("\n", e)
-        stop = len(text) if stop == -1 else stop
-        new = text[:start] + region + text[stop:]
-    else:
-        if b != -1 or e != -1:
+    def insert(text, region):  # the markers are missing: append the region
+        if BEGIN in text or END in text:
             print("report.py: only one of the markers found in %s; appending a new region" % path,
                   file=sys.stderr)
-        new = text.rstrip("\n") + ("\n\n" if text.strip() else "") + region + "\n"
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(new)
-    os.replace(tmp, path)
+        return text.rstrip("\n") + ("\n\n" if text.strip() else "") + region + "\n"
+    replace_region(path, BEGIN, END, body, insert)
 
 
 def main():
-    p = argparse.ArgumentParser(description="Write the AutoGrad vs PyTorch section of RESULTS.md.")
-    p.add_argument("--bdn", help="folder with BenchmarkDotNet JSON exports (searched recursively)")
-    p.add_argument("--torch", action="append", help="torch_kernels.py output; repeat per thread count")
-    p.add_argument("--torch-note", help="why PyTorch was not measured (when no --torch file is given)")
-    p.add_argument("--results", required=True, help="markdown file to update (e.g. benchmarks/RESULTS.md)")
-    p.add_argument("--quick", action="store_true", help="label the section as a quick (smoke) run")
-    p.add_argument("--seconds", type=float, help="how long the whole run took (for the text)")
-    p.add_argument("--stdout", action="store_true", help="print the section instead of writing --results")
+    p = argument_parser("Write the AutoGrad vs PyTorch section of RESULTS.md.", "torch_kernels.py",
+                        results_required=True)
     args = p.parse_args()
-    body, warnings, tally, files = build(args)
-    if args.stdout:
-        print(body)
-    else:
-        splice(args.results, body)
-        print("report.py: %d BenchmarkDotNet export(s), %d torch file(s); targets met %d of %d; wrote %s"
-              % (len(files), len(args.torch or []), tally.hit, tally.hit + len(tally.missed), args.results))
-    for x in warnings:
-        print("report.py: warning: " + x, file=sys.stderr)
-    return 0
+    return publish("report.py", args, build(args), splice)
 
 
 if __name__ == "__main__":

@@ -14,55 +14,23 @@
 # benchmarks/BenchmarkDotNet.Artifacts/peers). Relative paths are from the repository root.
 set -euo pipefail
 
-quick=0 skip_dotnet=0 skip_torch=0
-for arg in "$@"; do
-    case "$arg" in
-        --quick) quick=1 ;;
-        --skip-dotnet) skip_dotnet=1 ;;
-        --skip-torch) skip_torch=1 ;;
-        -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "run.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
-    esac
-done
-
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-cd "$root"
-art="${PEERS_ARTIFACTS:-benchmarks/BenchmarkDotNet.Artifacts/peers}"
-results="${RESULTS:-benchmarks/RESULTS.md}"
-mkdir -p "$art"
-art="$(cd "$art" && pwd)"
-shown="${art#"$root"/}"  # for messages
-torch_python="${TORCH_PYTHON:-/usr/bin/python3}"
-[[ -x "$torch_python" ]] || torch_python="python3"
-report_python="${PYTHON:-python3}"
+# shellcheck source-path=SCRIPTDIR source=common.sh
+source "$here/common.sh"
+parse_args "$@"
+set_paths ""
 start=$SECONDS
-
-# Keeps URLs out of the stored logs and of what is printed.
-scrub() { sed -E 's#[A-Za-z][A-Za-z0-9+.-]*://[^[:space:]"]+#<url>#g'; }
 
 # 1. AutoGrad (C#).
 if (( skip_dotnet )); then
     echo "== AutoGrad: reusing $shown/bdn"
 else
-    rm -rf "$art/bdn"
     bdn_args=(--filter '*PeerBenchmarks*' '*MachineBenchmarks*' --exporters json --artifacts "$art/bdn")
     if (( quick )); then
         # These change the classes' own job (PeerJob) rather than adding a second one.
         bdn_args+=(--launchCount 1 --warmupCount 1 --iterationCount 3 --iterationTime 100)
     fi
-    echo "== AutoGrad: BenchmarkDotNet (several minutes; log: $shown/dotnet.log)"
-    if ! dotnet run -c Release --project benchmarks/AutoGrad.Benchmarks -- "${bdn_args[@]}" 2>&1 \
-            | scrub > "$art/dotnet.log"; then
-        echo "run.sh: the BenchmarkDotNet run failed; the end of $shown/dotnet.log:" >&2
-        tail -n 40 "$art/dotnet.log" >&2
-        exit 1
-    fi
-    if ! compgen -G "$art/bdn/results/*-report-full*.json" > /dev/null; then
-        echo "run.sh: BenchmarkDotNet wrote no JSON export; the end of $shown/dotnet.log:" >&2
-        tail -n 40 "$art/dotnet.log" >&2
-        exit 1
-    fi
+    run_benchmarkdotnet "several minutes" "${bdn_args[@]}"
     grep -E '^Global total time' "$art/dotnet.log" || true
 fi
 

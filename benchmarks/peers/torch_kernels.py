@@ -15,19 +15,14 @@ AVX-512, the element-wise ops are timed again in a child process with ATEN_CPU_C
 row keeps the faster figure (both are in the JSON). Exits with code 3 (after a one-line message) when
 torch cannot be imported.
 """
-import argparse
-import ctypes
-import datetime
 import functools
 import gc
-import itertools
-import json
-import math
 import os
 import platform
-import statistics
 import sys
 import time
+
+import torch_peer
 
 ELEMENTWISE_OPS = ["Add", "Multiply", "Relu", "ReluBackward", "Exp", "Sigmoid"]
 LENGTHS = [1000, 65537, 1048576, 16777216]
@@ -35,81 +30,25 @@ SQUARES = [64, 128, 256, 512, 1024]
 MLP_SHAPES = [(64, 128, 784), (64, 10, 128)]  # (m, n, k)
 MODES = ["NN", "TN", "NT"]
 
-INSTALL_HINT = ("PyTorch is not importable by %s; install Debian's CPU build with: "
-                "sudo apt-get install -y python3-torch libopenblas0-pthread "
-                "(then run this script with /usr/bin/python3)")
-
 
 def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--threads", type=int, required=True, help="intra-op threads (torch and OpenBLAS)")
-    p.add_argument("--out", required=True, help="JSON file to write")
-    p.add_argument("--quick", action="store_true",
-                   help="3 samples of >= 10 ms instead of the defaults (a smoke run)")
-    p.add_argument("--samples", type=int, default=None, help="samples per case (default 11, quick 3)")
-    p.add_argument("--sample-ms", type=float, default=None,
-                   help="minimum duration of one sample in ms (default 50, quick 10)")
+    p = torch_peer.argument_parser(__doc__)
     p.add_argument("--only", choices=["elementwise", "gemm"], default=None,
                    help="measure only one group (for debugging)")
     p.add_argument("--no-avx512-pass", action="store_true",
                    help="measure element-wise ops only with the CPU capability torch picks by default")
     a = p.parse_args()
-    if a.threads < 1:
-        p.error("--threads must be >= 1")
-    if a.samples is None:
-        a.samples = 3 if a.quick else 11
-    if a.sample_ms is None:
-        a.sample_ms = 10.0 if a.quick else 50.0
+    torch_peer.timing_defaults(p, a)
     return a
 
 
 ARGS = parse_args()
-
-# The thread counts must be in the environment before torch (and the BLAS it loads) starts:
-# torch.set_num_threads only sets OpenMP (and MKL) threads, not OpenBLAS's own pthread pool.
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = str(ARGS.threads)
-
-try:
-    import torch
-except Exception as e:  # ImportError, or a broken install failing to load a shared library
-    detail = (str(e).splitlines() or [type(e).__name__])[0]
-    print((INSTALL_HINT % sys.executable) + " [import error: %s]" % detail)
-    sys.exit(3)
+torch = torch_peer.import_torch(ARGS.threads)  # exits with code 3 when torch cannot be imported
 
 
 # ---------------------------------------------------------------------------------------------------
 # Environment description
 # ---------------------------------------------------------------------------------------------------
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def loaded_openblas():
-    """The OpenBLAS library this process has mapped (torch loads it via libblas.so.3), or None."""
-    try:
-        with open("/proc/self/maps") as f:
-            paths = {line.split()[-1] for line in f if "openblas" in line.lower() and "/" in line}
-    except OSError:
-        return None
-    for path in sorted(paths):
-        try:
-            lib = ctypes.CDLL(path)
-            lib.openblas_get_config.restype = ctypes.c_char_p
-            lib.openblas_get_corename.restype = ctypes.c_char_p
-            return lib
-        except (OSError, AttributeError):
-            continue
-    return None
-
 
 def cpu_has_avx512():
     try:
@@ -133,22 +72,16 @@ def cpu_capability():
 
 
 def blas_summary(openblas):
-    cfg = torch.__config__.show()
     capability = cpu_capability()
-    blas_info = "?"
-    for line in cfg.splitlines():
-        if "BLAS_INFO=" in line:
-            blas_info = line.split("BLAS_INFO=", 1)[1].split(",", 1)[0]
     backend = "?"
     for line in torch.__config__.parallel_info().splitlines():
         if line.startswith("ATen parallel backend:"):
             backend = line.split(":", 1)[1].strip()
     if openblas is not None:
-        name = " ".join(openblas.openblas_get_config().decode().split(" ")[:2])
-        library = "%s (%s kernels)" % (name, openblas.openblas_get_corename().decode())
+        library = torch_peer.openblas_library(openblas)
         blas = "%s, %d thread(s)" % (library, openblas.openblas_get_num_threads())
     else:
-        library = blas = "BLAS_INFO=%s" % blas_info
+        library = blas = "BLAS_INFO=%s" % (torch_peer.blas_info() or "?")
     summary = "%s; ATen %s, %d thread(s), CPU capability %s" % (blas, backend, torch.get_num_threads(), capability)
     return summary, library, backend
 
@@ -158,29 +91,16 @@ def avx512_pass(rows, failures):
     has AVX512 ones, which are faster for Exp and Sigmoid. The capability is fixed when torch starts
     (ATEN_CPU_CAPABILITY), so measure the element-wise ops again in a child process with AVX512 and keep,
     per (op, length), the faster of the two. Returns the capability names measured."""
-    import subprocess
-    import tempfile
     default = cpu_capability()
     if ARGS.no_avx512_pass or default == "AVX512" or not cpu_has_avx512():
         return [default]
-    fd, path = tempfile.mkstemp(suffix=".json")
-    os.close(fd)
-    try:
-        cmd = [sys.executable, os.path.abspath(__file__), "--threads", str(ARGS.threads), "--out", path,
-               "--samples", str(ARGS.samples), "--sample-ms", str(ARGS.sample_ms),
-               "--only", "elementwise", "--no-avx512-pass"]
-        env = dict(os.environ, ATEN_CPU_CAPABILITY="avx512")
-        print("  (element-wise again with ATEN_CPU_CAPABILITY=avx512)", file=sys.stderr, flush=True)
-        proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL)
-        with open(path) as f:
-            child = json.load(f)
-    except (OSError, ValueError) as e:
-        failures.append("AVX512 pass: %s" % e)
+    print("  (element-wise again with ATEN_CPU_CAPABILITY=avx512)", file=sys.stderr, flush=True)
+    ran = torch_peer.child_pass(__file__, ARGS, ["--only", "elementwise", "--no-avx512-pass"],
+                                {"ATEN_CPU_CAPABILITY": "avx512"}, "AVX512 pass", failures)
+    if ran is None:
         return [default]
-    finally:
-        os.unlink(path)
-    failures.extend("AVX512 pass: " + x for x in child.get("failures", []))
-    if proc.returncode not in (0, 1) or child.get("capability") != "AVX512":
+    returncode, child = ran
+    if returncode not in (0, 1) or child.get("capability") != "AVX512":
         return [default]
     theirs = {(r["op"], r["length"]): r for r in child["elementwise"]}
     for row in rows:
@@ -196,44 +116,8 @@ def avx512_pass(rows, failures):
 
 
 # ---------------------------------------------------------------------------------------------------
-# Timing
+# Timing helpers (the timing loop is torch_peer.measure)
 # ---------------------------------------------------------------------------------------------------
-
-def measure(call, samples, sample_ns):
-    """Median and minimum ns per call of `call` (a zero-argument callable)."""
-    repeat = itertools.repeat
-    clock = time.perf_counter_ns
-    # Warm-up: at least 3 calls and at least ~1/4 of a sample.
-    t0 = clock()
-    n = 0
-    while n < 3 or clock() - t0 < sample_ns // 4:
-        call()
-        n += 1
-    # Inner repeat count: grow until one batch takes >= 1/8 of a sample, then scale up.
-    r = 1
-    while True:
-        t0 = clock()
-        for _ in repeat(None, r):
-            call()
-        dt = clock() - t0
-        if dt >= sample_ns // 8:
-            break
-        r *= 2 if dt * 16 >= sample_ns else 8
-    r = max(1, math.ceil(r * sample_ns * 1.05 / max(dt, 1)))
-    per_call = []
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for _ in range(samples):
-            t0 = clock()
-            for _ in repeat(None, r):
-                call()
-            per_call.append((clock() - t0) / r)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    return statistics.median(per_call), min(per_call)
-
 
 def bind(op, *args, **kwargs):
     """A zero-argument callable with little Python overhead (partial of the C-level function)."""
@@ -327,14 +211,7 @@ def gemm_case(mode, m, n, k, gen):
 
 
 def main():
-    torch.set_num_threads(ARGS.threads)
-    openblas = loaded_openblas()
-    if openblas is None:
-        # torch may load its BLAS lazily; one small GEMM makes sure it is mapped.
-        torch.mm(torch.ones(2, 2), torch.ones(2, 2))
-        openblas = loaded_openblas()
-    if openblas is not None:
-        openblas.openblas_set_num_threads(ARGS.threads)
+    openblas = torch_peer.set_threads(ARGS.threads)
 
     sample_ns = int(ARGS.sample_ms * 1e6)
     gen = torch.Generator().manual_seed(1234)
@@ -343,13 +220,12 @@ def main():
         "torch": torch.__version__,
         "threads": ARGS.threads,
         "blas": None,  # filled below
-        "cpu": cpu_model(),
+        "cpu": torch_peer.cpu_model(),
         "capability": cpu_capability(),
         "logical_cpus": os.cpu_count(),
         "python": platform.python_version(),
-        "date_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "timing": {"samples": ARGS.samples, "min_sample_ms": ARGS.sample_ms, "quick": ARGS.quick,
-                   "statistic": "ns per call; median and minimum over samples"},
+        "date_utc": torch_peer.utc_now(),
+        "timing": torch_peer.timing_info(ARGS),
         "elementwise": [],
         "gemm": [],
     }
@@ -359,7 +235,7 @@ def main():
     # Fixed per-call cost of the Python -> ATen dispatch path, for reading the small sizes.
     one_a, one_b, one_c = torch.ones(1), torch.ones(1), torch.empty(1)
     result["dispatch_overhead_ns"] = round(
-        measure(bind(torch.add, one_a, one_b, out=one_c), ARGS.samples, sample_ns)[0], 1)
+        torch_peer.measure(bind(torch.add, one_a, one_b, out=one_c), ARGS.samples, sample_ns)[0], 1)
 
     failures = []
     if ARGS.only in (None, "elementwise"):
@@ -372,7 +248,7 @@ def main():
                     if err:
                         failures.append("%s %d %s: %s" % (op, n, variant, err))
                         continue
-                    med, mn = measure(call, ARGS.samples, sample_ns)
+                    med, mn, _ = torch_peer.measure(call, ARGS.samples, sample_ns)
                     if best is None or med < best[1]:
                         best = (variant, med, mn)
                 if best is None:
@@ -399,7 +275,7 @@ def main():
             if err:
                 failures.append("GEMM %s %dx%dx%d: %s" % (mode, m, n, k, err))
                 continue
-            med, mn = measure(call, ARGS.samples, sample_ns)
+            med, mn, _ = torch_peer.measure(call, ARGS.samples, sample_ns)
             result["gemm"].append({"mode": mode, "m": m, "n": n, "k": k,
                                    "median_ns": round(med, 1), "min_ns": round(mn, 1)})
             print("  GEMM %s %4dx%4dx%4d  %12.1f ns  %7.1f GFLOP/s" % (mode, m, n, k, med, 2.0 * m * n * k / med),
@@ -408,19 +284,11 @@ def main():
     result["seconds"] = round(time.perf_counter() - started, 1)
     if failures:
         result["failures"] = failures
-    tmp = ARGS.out + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(result, f, indent=1)
-        f.write("\n")
-    os.replace(tmp, ARGS.out)
+    torch_peer.write_json(ARGS.out, result)
     print("torch %s, %d thread(s): %d element-wise + %d GEMM cases in %.0f s -> %s"
           % (result["torch"], ARGS.threads, len(result["elementwise"]), len(result["gemm"]),
              result["seconds"], ARGS.out))
-    if failures:
-        for f in failures:
-            print("CORRECTNESS FAILURE: " + f, file=sys.stderr)
-        return 1
-    return 0
+    return torch_peer.exit_code(failures)
 
 
 if __name__ == "__main__":

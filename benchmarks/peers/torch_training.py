@@ -21,20 +21,16 @@ are timed a second time in a child process with OMP_WAIT_POLICY=PASSIVE, and eac
 Exits with code 3 (after a one-line message) when torch cannot be imported, 1 when a check fails (the JSON is
 still written, without the failed case).
 """
-import argparse
-import ctypes
-import datetime
 import functools
 import gc
-import itertools
-import json
 import math
 import operator
 import os
 import platform
-import statistics
 import sys
 import time
+
+import torch_peer
 
 LEARNING_RATE = 1e-3
 # The neuron of TrainingStepBenchmarks: w [1, 3], b [1], x [1, 3], y [1, 1].
@@ -46,160 +42,47 @@ NEURON_Y = 1.5
 MLP_SIZES = (784, 128, 10)
 BATCH = 64
 
-INSTALL_HINT = ("PyTorch is not importable by %s; install Debian's CPU build with: "
-                "sudo apt-get install -y python3-torch libopenblas0-pthread "
-                "(then run this script with /usr/bin/python3)")
-
 
 def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--threads", type=int, required=True, help="intra-op threads (torch and OpenBLAS)")
-    p.add_argument("--out", required=True, help="JSON file to write")
-    p.add_argument("--quick", action="store_true",
-                   help="3 samples of >= 10 ms instead of the defaults (a smoke run)")
-    p.add_argument("--samples", type=int, default=None, help="samples per case (default 11, quick 3)")
-    p.add_argument("--sample-ms", type=float, default=None,
-                   help="minimum duration of one sample in ms (default 50, quick 10)")
+    p = torch_peer.argument_parser(__doc__)
     p.add_argument("--no-passive-pass", action="store_true",
                    help="time the cases only with the OpenMP wait policy of the environment")
     a = p.parse_args()
-    if a.threads < 1:
-        p.error("--threads must be >= 1")
-    if a.samples is None:
-        a.samples = 3 if a.quick else 11
-    if a.sample_ms is None:
-        a.sample_ms = 10.0 if a.quick else 50.0
+    torch_peer.timing_defaults(p, a)
     if a.samples < 1 or a.sample_ms <= 0:
         p.error("--samples and --sample-ms must be positive")
     return a
 
 
 ARGS = parse_args()
-
-# The thread counts must be in the environment before torch (and the BLAS it loads) starts:
-# torch.set_num_threads only sets OpenMP (and MKL) threads, not OpenBLAS's own pthread pool.
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = str(ARGS.threads)
-
-try:
-    import torch
-    import torch.nn.functional as F
-    from torch import nn
-except Exception as e:  # ImportError, or a broken install failing to load a shared library
-    detail = (str(e).splitlines() or [type(e).__name__])[0]
-    print((INSTALL_HINT % sys.executable) + " [import error: %s]" % detail)
-    sys.exit(3)
+torch = torch_peer.import_torch(ARGS.threads)  # exits with code 3 when torch cannot be imported
+F, nn = torch.nn.functional, torch.nn
 
 
 # ---------------------------------------------------------------------------------------------------
-# Environment description (as torch_kernels.py does it)
+# BLAS description, and the second pass with OMP_WAIT_POLICY=PASSIVE (the rest is in torch_peer.py)
 # ---------------------------------------------------------------------------------------------------
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def loaded_openblas():
-    """The OpenBLAS library this process has mapped (torch loads it via libblas.so.3), or None."""
-    try:
-        with open("/proc/self/maps") as f:
-            paths = {line.split()[-1] for line in f if "openblas" in line.lower() and "/" in line}
-    except OSError:
-        return None
-    for path in sorted(paths):
-        try:
-            lib = ctypes.CDLL(path)
-            lib.openblas_get_config.restype = ctypes.c_char_p
-            lib.openblas_get_corename.restype = ctypes.c_char_p
-            return lib
-        except (OSError, AttributeError):
-            continue
-    return None
-
 
 def blas_library(openblas):
     if openblas is None:
-        for line in torch.__config__.show().splitlines():
-            if "BLAS_INFO=" in line:
-                return "BLAS_INFO=%s" % line.split("BLAS_INFO=", 1)[1].split(",", 1)[0]
-        return "?"
-    name = " ".join(openblas.openblas_get_config().decode().split(" ")[:2])
-    return "%s (%s kernels), %d thread(s)" % (name, openblas.openblas_get_corename().decode(),
-                                              openblas.openblas_get_num_threads())
-
-
-# ---------------------------------------------------------------------------------------------------
-# Timing (the same procedure as torch_kernels.py)
-# ---------------------------------------------------------------------------------------------------
-
-def measure(call, samples, sample_ns):
-    """Median and minimum ns per call of `call` (a zero-argument callable), and the inner repeat count."""
-    repeat = itertools.repeat
-    clock = time.perf_counter_ns
-    # Warm-up: at least 3 calls and at least ~1/4 of a sample.
-    t0 = clock()
-    n = 0
-    while n < 3 or clock() - t0 < sample_ns // 4:
-        call()
-        n += 1
-    # Inner repeat count: grow until one batch takes >= 1/8 of a sample, then scale up.
-    r = 1
-    while True:
-        t0 = clock()
-        for _ in repeat(None, r):
-            call()
-        dt = clock() - t0
-        if dt >= sample_ns // 8:
-            break
-        r *= 2 if dt * 16 >= sample_ns else 8
-    r = max(1, math.ceil(r * sample_ns * 1.05 / max(dt, 1)))
-    per_call = []
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for _ in range(samples):
-            t0 = clock()
-            for _ in repeat(None, r):
-                call()
-            per_call.append((clock() - t0) / r)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    return statistics.median(per_call), min(per_call), r
+        info = torch_peer.blas_info()
+        return "BLAS_INFO=%s" % info if info else "?"
+    return "%s, %d thread(s)" % (torch_peer.openblas_library(openblas), openblas.openblas_get_num_threads())
 
 
 def passive_pass(cases, failures):
     """At more than one thread, time the cases again in a child process with OMP_WAIT_POLICY=PASSIVE (the policy
     is read when the OpenMP runtime starts) and keep, per case, the faster median. Returns the policies measured."""
-    import subprocess
-    import tempfile
     default = os.environ.get("OMP_WAIT_POLICY", "default")
     if ARGS.no_passive_pass or ARGS.threads < 2 or default.upper() == "PASSIVE":
         return [default]
-    fd, path = tempfile.mkstemp(suffix=".json")
-    os.close(fd)
-    try:
-        cmd = [sys.executable, os.path.abspath(__file__), "--threads", str(ARGS.threads), "--out", path,
-               "--samples", str(ARGS.samples), "--sample-ms", str(ARGS.sample_ms), "--no-passive-pass"]
-        env = dict(os.environ, OMP_WAIT_POLICY="PASSIVE")
-        print("  (again with OMP_WAIT_POLICY=PASSIVE)", file=sys.stderr, flush=True)
-        proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL)
-        with open(path) as f:
-            child = json.load(f)
-    except (OSError, ValueError) as e:
-        failures.append("OMP_WAIT_POLICY=PASSIVE pass: %s" % e)
+    print("  (again with OMP_WAIT_POLICY=PASSIVE)", file=sys.stderr, flush=True)
+    ran = torch_peer.child_pass(__file__, ARGS, ["--no-passive-pass"], {"OMP_WAIT_POLICY": "PASSIVE"},
+                                "OMP_WAIT_POLICY=PASSIVE pass", failures)
+    if ran is None:
         return [default]
-    finally:
-        os.unlink(path)
-    failures.extend("OMP_WAIT_POLICY=PASSIVE pass: " + x for x in child.get("failures", []))
-    if proc.returncode not in (0, 1):
+    returncode, child = ran
+    if returncode not in (0, 1):
         return [default]
     theirs = {c["name"]: c for c in child.get("cases", [])}
     for case in cases:
@@ -353,14 +236,7 @@ CASES = [
 
 
 def main():
-    torch.set_num_threads(ARGS.threads)
-    openblas = loaded_openblas()
-    if openblas is None:
-        # torch may load its BLAS lazily; one small GEMM makes sure it is mapped.
-        torch.mm(torch.ones(2, 2), torch.ones(2, 2))
-        openblas = loaded_openblas()
-    if openblas is not None:
-        openblas.openblas_set_num_threads(ARGS.threads)
+    openblas = torch_peer.set_threads(ARGS.threads)
 
     sample_ns = int(ARGS.sample_ms * 1e6)
     started = time.perf_counter()
@@ -375,13 +251,12 @@ def main():
         "threads": ARGS.threads,
         "torch_threads": torch.get_num_threads(),
         "blas_library": blas_library(openblas),
-        "cpu": cpu_model(),
+        "cpu": torch_peer.cpu_model(),
         "logical_cpus": os.cpu_count(),
         "python": platform.python_version(),
         "zero_grad_set_to_none_default": zero_grad_default,
-        "date_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "timing": {"samples": ARGS.samples, "min_sample_ms": ARGS.sample_ms, "quick": ARGS.quick,
-                   "statistic": "ns per call; median and minimum over samples"},
+        "date_utc": torch_peer.utc_now(),
+        "timing": torch_peer.timing_info(ARGS),
         "cases": [],
     }
 
@@ -396,7 +271,7 @@ def main():
             failures.append("%s: %s" % (name, err))
             print("  %-24s CHECK FAILED: %s" % (name, err), file=sys.stderr, flush=True)
             continue
-        med, mn, repeat = measure(call, ARGS.samples, sample_ns)
+        med, mn, repeat = torch_peer.measure(call, ARGS.samples, sample_ns)
         result["cases"].append({"name": name, "group": group, "description": description,
                                 "median_ns": round(med, 1), "min_ns": round(mn, 1), "repeat": repeat})
         print("  %-24s %12.1f ns  (min %.1f, %d calls per sample)" % (name, med, mn, repeat),
@@ -409,18 +284,10 @@ def main():
     result["seconds"] = round(time.perf_counter() - started, 1)
     if failures:
         result["failures"] = failures
-    tmp = ARGS.out + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(result, f, indent=1)
-        f.write("\n")
-    os.replace(tmp, ARGS.out)
+    torch_peer.write_json(ARGS.out, result)
     print("torch %s, %d thread(s): %d training case(s) in %.0f s -> %s"
           % (result["torch"], ARGS.threads, len(result["cases"]), result["seconds"], ARGS.out))
-    if failures:
-        for f in failures:
-            print("CORRECTNESS FAILURE: " + f, file=sys.stderr)
-        return 1
-    return 0
+    return torch_peer.exit_code(failures)
 
 
 if __name__ == "__main__":

@@ -16,32 +16,12 @@
 # the repository root.
 set -euo pipefail
 
-quick=0 skip_dotnet=0 skip_torch=0
-for arg in "$@"; do
-    case "$arg" in
-        --quick) quick=1 ;;
-        --skip-dotnet) skip_dotnet=1 ;;
-        --skip-torch) skip_torch=1 ;;
-        -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "training.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
-    esac
-done
-
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-cd "$root"
-art="${PEERS_ARTIFACTS:-benchmarks/BenchmarkDotNet.Artifacts/peers}/training"
-results="${RESULTS:-benchmarks/RESULTS.md}"
-mkdir -p "$art"
-art="$(cd "$art" && pwd)"
-shown="${art#"$root"/}"  # for messages
-torch_python="${TORCH_PYTHON:-/usr/bin/python3}"
-[[ -x "$torch_python" ]] || torch_python="python3"
-report_python="${PYTHON:-python3}"
+# shellcheck source-path=SCRIPTDIR source=common.sh
+source "$here/common.sh"
+parse_args "$@"
+set_paths /training
 start=$SECONDS
-
-# Keeps URLs out of the stored logs and of what is printed.
-scrub() { sed -E 's#[A-Za-z][A-Za-z0-9+.-]*://[^[:space:]"]+#<url>#g'; }
 
 # 0. The report's own check of its ✓/✗ logic (fabricated figures, nothing written), before spending minutes.
 "$report_python" "$here/training_report.py" --self-check > /dev/null
@@ -50,7 +30,6 @@ scrub() { sed -E 's#[A-Za-z][A-Za-z0-9+.-]*://[^[:space:]"]+#<url>#g'; }
 if (( skip_dotnet )); then
     echo "== AutoGrad: reusing $shown/bdn"
 else
-    rm -rf "$art/bdn"
     bdn_args=(--filter '*OpOverheadBenchmarks*' '*TrainingStepBenchmarks*' --exporters json --artifacts "$art/bdn")
     if (( quick )); then
         bdn_args+=(--launchCount 1 --warmupCount 1 --iterationCount 3 --iterationTime 100)
@@ -58,19 +37,8 @@ else
         # 9 cases (3 per-op, 3 steps x 2 thread counts); 3 to 5 minutes in all.
         bdn_args+=(--launchCount 1 --warmupCount 3 --iterationCount 15)
     fi
-    echo "== AutoGrad: BenchmarkDotNet (a few minutes; log: $shown/dotnet.log)"
     dotnet_start=$SECONDS
-    if ! dotnet run -c Release --project benchmarks/AutoGrad.Benchmarks -- "${bdn_args[@]}" 2>&1 \
-            | scrub > "$art/dotnet.log"; then
-        echo "training.sh: the BenchmarkDotNet run failed; the end of $shown/dotnet.log:" >&2
-        tail -n 40 "$art/dotnet.log" >&2
-        exit 1
-    fi
-    if ! compgen -G "$art/bdn/results/*-report-full*.json" > /dev/null; then
-        echo "training.sh: BenchmarkDotNet wrote no JSON export; the end of $shown/dotnet.log:" >&2
-        tail -n 40 "$art/dotnet.log" >&2
-        exit 1
-    fi
+    run_benchmarkdotnet "a few minutes" "${bdn_args[@]}"
     # What the report cannot read from the exports: whether this side was a quick run, and when it ended.
     quick_json=false
     if (( quick )); then quick_json=true; fi

@@ -18,12 +18,15 @@ See README.md next to this file for what is measured and how to read the tables.
 """
 import argparse
 import datetime
-import glob
 import json
 import os
 import shutil
 import sys
 import tempfile
+
+from report_common import (MISS, OK, Tally, argument_parser, at_least, at_most, dotnet_lines, fmt_time, intval,
+                           load_exports, load_torch, mark, parse_parameters, publish, replace_region, rerun_lines,
+                           sig3, table, tally_lines, warning_lines)
 
 BEGIN = "<!-- training:begin -->"
 END = "<!-- training:end -->"
@@ -41,57 +44,26 @@ OP_NS_TARGET = 50.0          # a recorded op on a one-element tensor (RecordAdd)
 STEP_RATIO_TARGET = {"NeuronStep": 100.0, "MlpStep": 1.5}   # PyTorch time / AutoGrad time, at least
 STEP_BYTES_TARGET = 1024     # bytes allocated per step (NeuronStep, MlpStep), at most
 SAME_RUN_SECONDS = 3600      # sides measured further apart than this get a warning
-OK, MISS = "✓", "✗"
 
 
 # ---------------------------------------------------------------------------------------------------
 # Inputs
 # ---------------------------------------------------------------------------------------------------
 
-def parse_parameters(text):
-    """'Threads=1' -> {'Threads': '1'}."""
-    out = {}
-    for part in (text or "").split("&"):
-        if "=" in part:
-            key, value = part.split("=", 1)
-            out[key.strip()] = value.strip()
-    return out
-
-
-def intval(text):
-    try:
-        return int(text)
-    except (TypeError, ValueError):
-        return None
-
-
 def load_bdn(folder, warnings):
     """All benchmarks of all exports under `folder`: (files, host info, job names, [row], run info)."""
-    files = sorted(set(glob.glob(os.path.join(folder, "**", "*-report-full.json"), recursive=True)) |
-                   set(glob.glob(os.path.join(folder, "**", "*-report-full-compressed.json"), recursive=True)))
-    host, jobs, rows = {}, set(), []
-    for path in files:
-        try:
-            with open(path, encoding="utf-8-sig") as f:
-                doc = json.load(f)
-        except (OSError, ValueError) as e:
-            warnings.append("could not read %s: %s" % (path, e))
-            continue
-        host = doc.get("HostEnvironmentInfo") or host
-        for b in doc.get("Benchmarks") or []:
-            stats = b.get("Statistics")
-            if not stats or stats.get("Median") is None:
-                warnings.append("no statistics (the benchmark failed?) for %s" % b.get("FullName"))
-                continue
-            display = b.get("DisplayInfo") or ""
-            if ": " in display:
-                job = display.split(": ", 1)[1]
-                jobs.add(job.rsplit(" [", 1)[0] if job.endswith("]") else job)
-            memory = b.get("Memory") or {}
-            rows.append({"type": b.get("Type"), "method": b.get("Method"),
-                         "params": parse_parameters(b.get("Parameters")),
-                         "median": float(stats["Median"]),
-                         "bytes": memory.get("BytesAllocatedPerOperation")})
+    files, host, benchmarks = load_exports(folder, warnings)
+    jobs, rows = set(), []
+    for b in benchmarks:
+        display = b.get("DisplayInfo") or ""
+        if ": " in display:
+            job = display.split(": ", 1)[1]
+            jobs.add(job.rsplit(" [", 1)[0] if job.endswith("]") else job)
+        memory = b.get("Memory") or {}
+        rows.append({"type": b.get("Type"), "method": b.get("Method"),
+                     "params": parse_parameters(b.get("Parameters")),
+                     "median": float(b["Statistics"]["Median"]),
+                     "bytes": memory.get("BytesAllocatedPerOperation")})
     info = {}
     info_path = os.path.join(folder, "run-info.json")
     if os.path.exists(info_path):
@@ -101,23 +73,6 @@ def load_bdn(folder, warnings):
         except (OSError, ValueError) as e:
             warnings.append("could not read %s: %s" % (info_path, e))
     return files, host, sorted(jobs), rows, info
-
-
-def load_torch(paths, warnings):
-    """{threads: torch_training.py JSON document}."""
-    out = {}
-    for path in paths:
-        try:
-            with open(path) as f:
-                doc = json.load(f)
-        except (OSError, ValueError) as e:
-            warnings.append("could not read %s: %s" % (path, e))
-            continue
-        out[int(doc["threads"])] = doc
-        for failure in doc.get("failures", []):
-            warnings.append("torch %d thread(s) check failed (that case is not timed): %s"
-                            % (doc["threads"], failure))
-    return out
 
 
 def cpuinfo(path="/proc/cpuinfo"):
@@ -158,73 +113,12 @@ def parse_utc(text):
 # Formatting
 # ---------------------------------------------------------------------------------------------------
 
-def sig3(v):
-    a = abs(v)
-    if a >= 100:
-        return "%.0f" % v
-    if a >= 10:
-        return "%.1f" % v
-    return "%.2f" % v
-
-
-def fmt_time(ns):
-    if ns is None:
-        return "—"
-    for unit, scale in (("s", 1e9), ("ms", 1e6), ("µs", 1e3)):
-        if ns >= scale:
-            return "%s %s" % (sig3(ns / scale), unit)
-    return "%s ns" % sig3(ns)
-
-
 def fmt_ratio(v):
     return "—" if v is None else sig3(v) + "×"
 
 
 def fmt_bytes(v):
     return "—" if v is None else "{:,} B".format(int(round(v)))
-
-
-def at_least(value, target):
-    return value >= target
-
-
-def at_most(value, target):
-    return value <= target
-
-
-def mark(value, target, meets):
-    """'' when there is no target or no value, else ' ✓' or ' ✗'."""
-    if target is None or value is None:
-        return ""
-    return " " + (OK if meets(value, target) else MISS)
-
-
-def table(headers, rows, right):
-    """Aligned markdown table; `right` is the set of column indexes to right-align."""
-    cells = [list(map(str, headers))] + [[str(c) for c in r] for r in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = []
-    for n, r in enumerate(cells):
-        padded = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))]
-        lines.append("| " + " | ".join(padded) + " |")
-        if n == 0:
-            lines.append("|" + "|".join(("-" * (w + 1) + ":") if i in right else ("-" * (w + 2))
-                                        for i, w in enumerate(widths)) + "|")
-    return "\n".join(lines)
-
-
-class Tally:
-    def __init__(self):
-        self.hit, self.missed = 0, []
-
-    def add(self, value, target, meets, what):
-        """Counts one target; a target whose figure is missing is neither met nor missed (it is listed apart)."""
-        if target is None or value is None:
-            return
-        if meets(value, target):
-            self.hit += 1
-        else:
-            self.missed.append(what)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -234,7 +128,7 @@ class Tally:
 def build(args):
     warnings = []
     files, host, jobs, bdn, info = load_bdn(args.bdn, warnings) if args.bdn else ([], {}, [], [], {})
-    torch = load_torch(args.torch or [], warnings)
+    torch = load_torch(args.torch or [], warnings, "check failed (that case is not timed)")
 
     # AutoGrad side: (method, threads) -> (median ns, bytes per op); threads None for OpOverheadBenchmarks.
     ag = {}
@@ -287,15 +181,7 @@ def build(args):
     cores = " / ".join(x for x in ("%s physical" % physical if physical else "",
                                   "%s logical cores" % logical if logical else "") if x)
     w("- CPU: `%s`%s (from `/proc/cpuinfo`)" % (model, ", " + cores if cores else ""))
-    if host.get("OsVersion"):
-        w("- OS: %s" % host["OsVersion"])
-    if host:
-        w("- AutoGrad side: %s, SDK %s, BenchmarkDotNet %s with MemoryDiagnoser%s" % (
-            host.get("RuntimeVersion", "?"), host.get("DotNetCliVersion", "?"),
-            host.get("BenchmarkDotNetVersion", "?"),
-            "; job %s" % "; ".join("`%s`" % j for j in jobs) if jobs else ""))
-    else:
-        w("- AutoGrad side: not measured (no BenchmarkDotNet JSON found)")
+    out.extend(dotnet_lines(host, jobs, " with MemoryDiagnoser"))
     if torch:
         zero_grad = any_torch.get("zero_grad_set_to_none_default")
         w("- PyTorch side: torch %s (Python %s), float32 on the CPU; BLAS %s; threads set per run "
@@ -329,18 +215,7 @@ def build(args):
                         "--skip-dotnet or --skip-torch): the ratios do not come from one run; rerun both sides"
                         % ((max(stamps) - min(stamps)).total_seconds() / 3600.0))
     w("")
-    w("**To rerun** (from anywhere in the repository; BenchmarkDotNet JSON, torch JSON and logs go to the "
-      "git-ignored `benchmarks/BenchmarkDotNet.Artifacts/peers/training/`):")
-    w("")
-    w("```sh")
-    w(RERUN)
-    w("```")
-    w("")
-    seconds = args.seconds
-    if args.quick or seconds:
-        w("This run%s%s." % (" used `--quick`" if args.quick else "",
-                             "%stook %.0f min" % (" and " if args.quick else " ", seconds / 60.0) if seconds else ""))
-        w("")
+    out.extend(rerun_lines(RERUN, "benchmarks/BenchmarkDotNet.Artifacts/peers/training/", args.quick, args.seconds))
     w("Times are medians per call (BenchmarkDotNet's median over its iterations; for PyTorch the median over "
       "samples of a repeated call, timed with `time.perf_counter_ns`). The two sides run one after the other, "
       "never together. **Ratio = PyTorch time / AutoGrad time** (above 1, AutoGrad is faster). Allocated = "
@@ -372,7 +247,7 @@ def build(args):
             bound = "%s%s" % ("≤ %d ns" % OP_NS_TARGET, mark(a_ns, OP_NS_TARGET, at_most))
             if a_ns is None:
                 absent.append("RecordAdd ≤ %d ns (no AutoGrad figure)" % OP_NS_TARGET)
-            tally.add(a_ns, OP_NS_TARGET, at_most, "RecordAdd: %s > %d ns" % (fmt_time(a_ns), OP_NS_TARGET))
+            tally.add(a_ns, OP_NS_TARGET, "RecordAdd: %s > %d ns" % (fmt_time(a_ns), OP_NS_TARGET), at_most)
         elif op == "RecordAddScalar" and a_ns is not None:
             bound = "(%s %d ns; not counted)" % ("≤" if a_ns <= OP_NS_TARGET else ">", OP_NS_TARGET)
         else:
@@ -409,9 +284,9 @@ def build(args):
                                                              "no PyTorch figure"))
                 if a_bytes is None:
                     absent.append("%s: ≤ %s per step (no AutoGrad figure)" % (label, fmt_bytes(bt)))
-            tally.add(ratio, rt, at_least, "%s: ratio %s < %s×" % (label, fmt_ratio(ratio), sig3(rt or 0)))
-            tally.add(a_bytes, bt, at_most, "%s: %s allocated per step > %s" % (label, fmt_bytes(a_bytes),
-                                                                                fmt_bytes(bt or 0)))
+            tally.add(ratio, rt, "%s: ratio %s < %s×" % (label, fmt_ratio(ratio), sig3(rt or 0)), at_least)
+            tally.add(a_bytes, bt, "%s: %s allocated per step > %s" % (label, fmt_bytes(a_bytes), fmt_bytes(bt or 0)),
+                      at_most)
             if step == "HandCodedNeuronStep":
                 p_cell, r_cell = "—", "—"
             else:
@@ -443,46 +318,21 @@ def build(args):
       % (sig3(STEP_RATIO_TARGET["NeuronStep"]), sig3(STEP_RATIO_TARGET["MlpStep"])))
     w("- at most %s allocated per step (`NeuronStep`, `MlpStep`, at each thread count)." % fmt_bytes(STEP_BYTES_TARGET))
     w("")
-    total = tally.hit + len(tally.missed)
-    if total:
-        w("**%d of %d targets met.**%s" % (tally.hit, total, " Missed:" if tally.missed else ""))
-        if tally.missed:
-            w("")
-            for m in tally.missed:
-                w("- %s" % m)
-    else:
-        w("No target could be evaluated (a side is missing).")
+    out.extend(tally_lines(tally))
     if absent:
         w("")
         w("Not evaluated (%s): %s." % ("PyTorch not measured" if not torch else "a figure is missing",
                                        "; ".join(absent)))
     w("")
-    if warnings:
-        w("**Warnings while building this report:**")
-        w("")
-        for x in warnings:
-            w("- %s" % x.replace(os.getcwd() + os.sep, ""))
-        w("")
+    out.extend(warning_lines(warnings))
     return "\n".join(out).rstrip("\n"), warnings, tally, files
 
 
 def splice(path, body):
     """Replaces the region between the markers (both lines included); inserts it, under HEADING, after the
     peers section's end marker (or at the end of the file) when the markers are missing."""
-    region = BEGIN + "\n" + body + "\n" + END
-    try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except FileNotFoundError:
-        text = ""
-    b, e = text.find(BEGIN), text.find(END)
-    if b != -1 and e != -1 and e > b:
-        start = text.rfind("\n", 0, b) + 1
-        stop = text.find("\n", e)
-        stop = len(text) if stop == -1 else stop
-        new = text[:start] + region + text[stop:]
-    else:
-        if b != -1 or e != -1:
+    def insert(text, region):
+        if BEGIN in text or END in text:
             raise SystemExit("training_report.py: only one of the markers %s / %s found in %s (or in the wrong "
                              "order); fix the file by hand" % (BEGIN, END, path))
         block = HEADING + "\n\n" + region + "\n"
@@ -490,13 +340,9 @@ def splice(path, body):
         if a != -1:
             stop = text.find("\n", a)
             stop = len(text) if stop == -1 else stop + 1
-            new = text[:stop] + "\n" + block + text[stop:]
-        else:
-            new = text.rstrip("\n") + ("\n\n" if text.strip() else "") + block
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(new)
-    os.replace(tmp, path)
+            return text[:stop] + "\n" + block + text[stop:]
+        return text.rstrip("\n") + ("\n\n" if text.strip() else "") + block
+    replace_region(path, BEGIN, END, body, insert)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -583,30 +429,15 @@ def self_check():
 
 
 def main():
-    p = argparse.ArgumentParser(description="Write the training-step section (AutoGrad vs PyTorch) of RESULTS.md.")
-    p.add_argument("--bdn", help="folder with BenchmarkDotNet JSON exports (searched recursively)")
-    p.add_argument("--torch", action="append", help="torch_training.py output; repeat per thread count")
-    p.add_argument("--torch-note", help="why PyTorch was not measured (when no --torch file is given)")
-    p.add_argument("--results", help="markdown file to update (e.g. benchmarks/RESULTS.md)")
-    p.add_argument("--quick", action="store_true", help="label the section as a quick (smoke) run")
-    p.add_argument("--seconds", type=float, help="how long the whole run took (for the text)")
-    p.add_argument("--stdout", action="store_true", help="print the section instead of writing --results")
+    p = argument_parser("Write the training-step section (AutoGrad vs PyTorch) of RESULTS.md.",
+                        "torch_training.py", results_required=False)
     p.add_argument("--self-check", action="store_true", help="check the ✓/✗ logic on fabricated figures and exit")
     args = p.parse_args()
     if args.self_check:
         return self_check()
     if not args.stdout and not args.results:
         p.error("--results is required (or --stdout)")
-    body, warnings, tally, files = build(args)
-    if args.stdout:
-        print(body)
-    else:
-        splice(args.results, body)
-        print("training_report.py: %d BenchmarkDotNet export(s), %d torch file(s); targets met %d of %d; wrote %s"
-              % (len(files), len(args.torch or []), tally.hit, tally.hit + len(tally.missed), args.results))
-    for x in warnings:
-        print("training_report.py: warning: " + x, file=sys.stderr)
-    return 0
+    return publish("training_report.py", args, build(args), splice)
 
 
 if __name__ == "__main__":
