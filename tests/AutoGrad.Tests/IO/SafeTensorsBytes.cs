@@ -8,9 +8,11 @@ namespace AutoGrad.Tests.IO;
 internal static class SafeTensorsBytes
 {
     /// <summary>A file with <paramref name="headerJson"/> padded with spaces to a multiple of 8 bytes, then <paramref name="data"/>.</summary>
-    public static byte[] File(string headerJson, byte[] data)
+    public static byte[] File(string headerJson, byte[] data) => File(Encoding.UTF8.GetBytes(headerJson), data);
+
+    /// <summary>A file with the header bytes <paramref name="json"/> padded with spaces to a multiple of 8 bytes, then <paramref name="data"/>.</summary>
+    public static byte[] File(byte[] json, byte[] data)
     {
-        byte[] json = Encoding.UTF8.GetBytes(headerJson);
         int padded = (json.Length + 7) / 8 * 8;
         byte[] header = [.. json, .. Enumerable.Repeat((byte)' ', padded - json.Length)];
         return Raw((ulong)header.Length, header, data);
