@@ -76,7 +76,8 @@ internal sealed class SafeTensorsHeader
         OrderedDictionary<string, string>? metadata = null;
         foreach (JsonProperty property in root.EnumerateObject())
         {
-            if (property.Name == MetadataKey)
+            string name = NameOf(property, source);
+            if (name == MetadataKey)
             {
                 if (metadata is not null)
                 {
@@ -88,12 +89,12 @@ internal sealed class SafeTensorsHeader
             }
 
             // JsonDocument keeps both of two equal keys; a file where a name means two tensors is ambiguous.
-            if (!names.Add(property.Name))
+            if (!names.Add(name))
             {
-                throw Invalid(source, $"tensor '{property.Name}' appears twice in the header.");
+                throw Invalid(source, $"tensor '{Shown(name)}' appears twice in the header.");
             }
 
-            entries.Add(ParseEntry(property.Name, property.Value, entries.Count, dataLength, source));
+            entries.Add(ParseEntry(name, property.Value, entries.Count, dataLength, source));
         }
 
         entries.Sort(static (a, b) => (a.Begin, a.End, a.HeaderIndex).CompareTo((b.Begin, b.End, b.HeaderIndex)));
@@ -111,14 +112,15 @@ internal sealed class SafeTensorsHeader
         var metadata = new OrderedDictionary<string, string>(StringComparer.Ordinal);
         foreach (JsonProperty item in value.EnumerateObject())
         {
+            string key = NameOf(item, source);
             if (item.Value.ValueKind != JsonValueKind.String)
             {
-                throw Invalid(source, $"\"{MetadataKey}\" entry '{item.Name}' is a JSON {Kind(item.Value)}; metadata values must be strings.");
+                throw Invalid(source, $"\"{MetadataKey}\" entry '{Shown(key)}' is a JSON {Kind(item.Value)}; metadata values must be strings.");
             }
 
-            if (!metadata.TryAdd(item.Name, item.Value.GetString()!))
+            if (!metadata.TryAdd(key, StringOf(item.Value, source)))
             {
-                throw Invalid(source, $"\"{MetadataKey}\" entry '{item.Name}' appears twice.");
+                throw Invalid(source, $"\"{MetadataKey}\" entry '{Shown(key)}' appears twice.");
             }
         }
 
@@ -129,13 +131,14 @@ internal sealed class SafeTensorsHeader
     {
         if (value.ValueKind != JsonValueKind.Object)
         {
-            throw Invalid(source, $"tensor '{name}': the entry is a JSON {Kind(value)}; it must be an object with dtype, shape and data_offsets.");
+            throw Invalid(source, $"tensor '{Shown(name)}': the entry is a JSON {Kind(value)}; it must be an object with dtype, shape and data_offsets.");
         }
 
         JsonElement? dtypeField = null, shapeField = null, offsetsField = null;
         foreach (JsonProperty field in value.EnumerateObject())
         {
-            switch (field.Name)
+            string fieldName = NameOf(field, source);
+            switch (fieldName)
             {
                 case "dtype":
                     dtypeField = FirstOccurrence(dtypeField, field, name, source);
@@ -147,7 +150,7 @@ internal sealed class SafeTensorsHeader
                     offsetsField = FirstOccurrence(offsetsField, field, name, source);
                     break;
                 default:
-                    throw Invalid(source, $"tensor '{name}': unexpected field '{field.Name}' (only dtype, shape and data_offsets are allowed).");
+                    throw Invalid(source, $"tensor '{Shown(name)}': unexpected field '{Shown(fieldName)}' (only dtype, shape and data_offsets are allowed).");
             }
         }
 
@@ -157,15 +160,15 @@ internal sealed class SafeTensorsHeader
 
         if (end > dataLength)
         {
-            throw Invalid(source, $"tensor '{name}': data_offsets [{begin}, {end}] end beyond the data region, which holds {dataLength} bytes (is the file truncated?).");
+            throw Invalid(source, $"tensor '{Shown(name)}': data_offsets [{begin}, {end}] end beyond the data region, which holds {dataLength} bytes (is the file truncated?).");
         }
 
         int count = ElementCount(name, shape, source);
         long expected = checked((long)count * SafeTensorsDTypes.ElementSize(dtype));
         if (end - begin != expected)
         {
-            throw Invalid(source, $"tensor '{name}': data_offsets [{begin}, {end}] hold {end - begin} bytes, but dtype {SafeTensorsDTypes.Name(dtype)} "
-                + $"and shape {Shapes.Format(shape)} need {count} × {SafeTensorsDTypes.ElementSize(dtype)} = {expected} bytes.");
+            throw Invalid(source, $"tensor '{Shown(name)}': data_offsets [{begin}, {end}] hold {end - begin} bytes, but dtype {SafeTensorsDTypes.Name(dtype)} "
+                + $"and shape {ShownShape(shape)} need {count} × {SafeTensorsDTypes.ElementSize(dtype)} = {expected} bytes.");
         }
 
         return new SafeTensorsEntry(name, dtype, shape, count, begin, end, index);
@@ -175,10 +178,10 @@ internal sealed class SafeTensorsHeader
     {
         if (value.ValueKind != JsonValueKind.String)
         {
-            throw Invalid(source, $"tensor '{name}': dtype is a JSON {Kind(value)}; it must be a string such as \"F32\".");
+            throw Invalid(source, $"tensor '{Shown(name)}': dtype is a JSON {Kind(value)}; it must be a string such as \"F32\".");
         }
 
-        string text = value.GetString()!;
+        string text = StringOf(value, source);
         if (SafeTensorsDTypes.TryParse(text, out DType dtype))
         {
             return dtype;
@@ -186,17 +189,17 @@ internal sealed class SafeTensorsHeader
 
         if (SafeTensorsDTypes.IsKnownUnsupported(text))
         {
-            throw Invalid(source, $"tensor '{name}': dtype \"{text}\" is unsupported by AutoGrad, which holds only F32 and F64 tensors.");
+            throw Invalid(source, $"tensor '{Shown(name)}': dtype \"{Shown(text)}\" is unsupported by AutoGrad, which holds only F32 and F64 tensors.");
         }
 
-        throw Invalid(source, $"tensor '{name}': unknown dtype \"{text}\" (AutoGrad reads F32 and F64).");
+        throw Invalid(source, $"tensor '{Shown(name)}': unknown dtype \"{Shown(text)}\" (AutoGrad reads F32 and F64).");
     }
 
     private static int[] ParseShape(string name, JsonElement value, string source)
     {
         if (value.ValueKind != JsonValueKind.Array)
         {
-            throw Invalid(source, $"tensor '{name}': shape is a JSON {Kind(value)}; it must be an array of non-negative integers.");
+            throw Invalid(source, $"tensor '{Shown(name)}': shape is a JSON {Kind(value)}; it must be an array of non-negative integers.");
         }
 
         // An array's length is bounded by the header, which was bounded before it was read.
@@ -206,7 +209,7 @@ internal sealed class SafeTensorsHeader
         {
             if (length.ValueKind != JsonValueKind.Number || !length.TryGetInt32(out int n) || n < 0)
             {
-                throw Invalid(source, $"tensor '{name}': shape element {axis} is {length.GetRawText()}; lengths must be non-negative 32-bit integers.");
+                throw Invalid(source, $"tensor '{Shown(name)}': shape element {axis} is {Shown(length.GetRawText())}; lengths must be non-negative 32-bit integers.");
             }
 
             shape[axis++] = n;
@@ -219,14 +222,14 @@ internal sealed class SafeTensorsHeader
     {
         if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() != 2)
         {
-            throw Invalid(source, $"tensor '{name}': data_offsets is {Describe(value)}; it must be an array of two non-negative integers [begin, end].");
+            throw Invalid(source, $"tensor '{Shown(name)}': data_offsets is {Describe(value)}; it must be an array of two non-negative integers [begin, end].");
         }
 
         long begin = ParseOffset(name, value[0], "begin", source);
         long end = ParseOffset(name, value[1], "end", source);
         if (begin > end)
         {
-            throw Invalid(source, $"tensor '{name}': data_offsets [{begin}, {end}] begin after they end.");
+            throw Invalid(source, $"tensor '{Shown(name)}': data_offsets [{begin}, {end}] begin after they end.");
         }
 
         return (begin, end);
@@ -236,7 +239,7 @@ internal sealed class SafeTensorsHeader
     {
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out long offset) || offset < 0)
         {
-            throw Invalid(source, $"tensor '{name}': data_offsets {which} is {value.GetRawText()}; offsets must be non-negative integers.");
+            throw Invalid(source, $"tensor '{Shown(name)}': data_offsets {which} is {Shown(value.GetRawText())}; offsets must be non-negative integers.");
         }
 
         return offset;
@@ -252,7 +255,7 @@ internal sealed class SafeTensorsHeader
             count = checked(count * length);
             if (count > Array.MaxLength)
             {
-                throw Invalid(source, $"tensor '{name}': shape {Shapes.Format(shape)} has more elements than an AutoGrad tensor can hold ({Array.MaxLength}).");
+                throw Invalid(source, $"tensor '{Shown(name)}': shape {ShownShape(shape)} has more elements than an AutoGrad tensor can hold ({Array.MaxLength}).");
             }
         }
 
@@ -267,12 +270,12 @@ internal sealed class SafeTensorsHeader
         {
             if (entry.Begin < covered)
             {
-                throw Invalid(source, $"tensor '{entry.Name}': data_offsets [{entry.Begin}, {entry.End}] overlap those of tensor '{previous!.Name}' [{previous.Begin}, {previous.End}].");
+                throw Invalid(source, $"tensor '{Shown(entry.Name)}': data_offsets [{entry.Begin}, {entry.End}] overlap those of tensor '{Shown(previous!.Name)}' [{previous.Begin}, {previous.End}].");
             }
 
             if (entry.Begin > covered)
             {
-                throw Invalid(source, $"tensor '{entry.Name}': data_offsets [{entry.Begin}, {entry.End}] leave bytes {covered} to {entry.Begin} of the data region unused (a hole).");
+                throw Invalid(source, $"tensor '{Shown(entry.Name)}': data_offsets [{entry.Begin}, {entry.End}] leave bytes {covered} to {entry.Begin} of the data region unused (a hole).");
             }
 
             covered = entry.End;
@@ -286,10 +289,10 @@ internal sealed class SafeTensorsHeader
     }
 
     private static JsonElement FirstOccurrence(JsonElement? seen, JsonProperty field, string name, string source)
-        => seen is null ? field.Value : throw Invalid(source, $"tensor '{name}': field '{field.Name}' appears twice.");
+        => seen is null ? field.Value : throw Invalid(source, $"tensor '{Shown(name)}': field '{NameOf(field, source)}' appears twice.");
 
     private static InvalidDataException Missing(string source, string name, string field)
-        => Invalid(source, $"tensor '{name}': missing field '{field}' (each entry needs dtype, shape and data_offsets).");
+        => Invalid(source, $"tensor '{Shown(name)}': missing field '{field}' (each entry needs dtype, shape and data_offsets).");
 
     private static string Describe(JsonElement value)
         => value.ValueKind == JsonValueKind.Array ? $"an array of {value.GetArrayLength()} elements" : $"a JSON {Kind(value)}";
@@ -304,6 +307,42 @@ internal sealed class SafeTensorsHeader
         JsonValueKind.Null => "null",
         _ => value.ValueKind.ToString().ToLowerInvariant(),
     };
+
+    /// <summary>A name in the header, whose JSON escapes may not make text (a lone UTF-16 surrogate such as <c>\ud800</c>).</summary>
+    private static string NameOf(JsonProperty property, string source)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw Invalid(source, "a name in the header is not valid text (it escapes a lone UTF-16 surrogate, such as \\ud800).", e);
+        }
+    }
+
+    /// <summary>A string value in the header, checked as <see cref="NameOf"/> checks names.</summary>
+    private static string StringOf(JsonElement value, string source)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw Invalid(source, "a string in the header is not valid text (it escapes a lone UTF-16 surrogate, such as \\ud800).", e);
+        }
+    }
+
+    /// <summary>
+    /// Text from the file as an error message quotes it: at most 64 characters, so that a header of long strings costs
+    /// no more to reject than to read.
+    /// </summary>
+    private static string Shown(string text) => text.Length <= 64 ? text : $"{text[..64]}… ({text.Length} characters)";
+
+    /// <summary>A shape as an error message shows it: its first 8 lengths when it has more than 16 axes.</summary>
+    private static string ShownShape(int[] shape)
+        => shape.Length <= 16 ? Shapes.Format(shape) : $"{Shapes.Format(shape.AsSpan(0, 8))[..^1]}, … ] ({shape.Length} axes)";
 
     /// <summary>A format error naming its source, as every reading error does.</summary>
     internal static InvalidDataException Invalid(string source, string problem, Exception? inner = null)
