@@ -6,8 +6,9 @@ using static AutoGrad.Tests.Kernels.OperatorTestData;
 namespace AutoGrad.Tests.Kernels;
 
 /// <summary>
-/// The in-place update operators <see cref="ScaledProductOperator"/> (<c>acc + s·x·y</c>) and
-/// <see cref="ScaledQuotientOperator"/> (<c>acc + s·x/y</c>), through the scaled
+/// The scaled accumulate operators <see cref="ScaledProductOperator"/> (<c>acc + s·x·y</c>),
+/// <see cref="ScaledQuotientOperator"/> (<c>acc + s·x/y</c>) and <see cref="ScaledDifferenceOperator"/>
+/// (<c>acc + s·(x − y)</c>, MseLoss's backward), through the scaled
 /// <see cref="Elementwise.Accumulate{T, TOperator}(ReadOnlySpan{T}, ReadOnlySpan{T}, T, Span{T})"/> driver: against
 /// their formulas evaluated in float64, against their own scalar forms bit for bit at every width and position, with
 /// special values in the lanes and the tail, and with the accumulator aliasing an operand.
@@ -22,6 +23,7 @@ public sealed class ScaledAccumulateOperatorTests<T>
     {
         [nameof(ScaledProductOperator)] = Scaled.Of<ScaledProductOperator>(static (x, y, s) => s * x * y),
         [nameof(ScaledQuotientOperator)] = Scaled.Of<ScaledQuotientOperator>(static (x, y, s) => s * (x / y)),
+        [nameof(ScaledDifferenceOperator)] = Scaled.Of<ScaledDifferenceOperator>(static (x, y, s) => s * (x - y)),
     };
 
     /// <summary>1, exact and inexact fractions (0.1 rounds in both types), a negative, 0 and a large factor.</summary>
