@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AutoGrad.Autodiff;
 using AutoGrad.Kernels;
 
@@ -140,6 +141,10 @@ public sealed partial class Tensor
         if (gradient is not null)
         {
             CheckSeed(gradient);
+            if (AnomalyDetection.IsEnabled)
+            {
+                AnomalyDetection.CheckIncoming(gradient, "the gradient passed in");
+            }
         }
 
         if (Entry?.IsReleased == true)
@@ -183,12 +188,20 @@ public sealed partial class Tensor
     private static void WalkGraph(TapeEntry root, Tensor? seed, bool retainGraph, ScopeFrame scratch)
     {
         List<TapeEntry> order = GraphOrder.From(root);
+        bool detectAnomaly = AnomalyDetection.IsEnabled;
+        List<(Tensor Owner, Array? Copy)>? savedGradients = null;
         bool completed = false;
         try
         {
             foreach (TapeEntry entry in order)
             {
                 entry.CheckSaved();
+            }
+
+            if (detectAnomaly)
+            {
+                savedGradients = SaveGradients(order);
+                AnomalyDetection.InBackward = true;
             }
 
             root.Output.AccumulateGrad(seed ?? root.Output.ImplicitSeed());
@@ -203,9 +216,23 @@ public sealed partial class Tensor
                 }
 
                 entry.Backward();
+                if (detectAnomaly)
+                {
+                    CheckRuleGradients(entry);
+                }
+
                 scratch.DisposeOwned();
                 entry.Output.EndWorkingGradient();
-                if (!retainGraph)
+                if (!retainGraph && !detectAnomaly)
+                {
+                    entry.Release();
+                }
+            }
+
+            if (!retainGraph && detectAnomaly)
+            {
+                // Released only now, so that a walk stopped by an anomaly leaves the graph as it found it.
+                foreach (TapeEntry entry in order)
                 {
                     entry.Release();
                 }
@@ -223,6 +250,16 @@ public sealed partial class Tensor
                     entry.Output._grad?.Dispose();
                     entry.Output._grad = null;
                 }
+
+                if (savedGradients is not null)
+                {
+                    RestoreGradients(savedGradients);
+                }
+            }
+
+            if (detectAnomaly)
+            {
+                AnomalyDetection.InBackward = false;
             }
 
             GraphOrder.Return(order);
@@ -351,35 +388,51 @@ public sealed partial class Tensor
     /// <summary>Records <paramref name="output"/> as produced from <paramref name="input"/>, when a gradient can flow.</summary>
     /// <remarks>
     /// <paramref name="backward"/> is the op's rule, called with the output and the inputs: it reads
-    /// <c>output.OutputGradient</c> and accumulates into each input that requires a gradient.
+    /// <c>output.OutputGradient</c> and accumulates into each input that requires a gradient. <paramref name="op"/>
+    /// names the op in anomaly detection's messages: by default the method that records, which is the public op.
     /// </remarks>
-    internal static Tensor Record(Tensor output, Tensor input, Action<Tensor, Tensor> backward)
+    internal static Tensor Record(Tensor output, Tensor input, Action<Tensor, Tensor> backward, [CallerMemberName] string op = "")
     {
+        if (AnomalyDetection.IsOnAnyThread)
+        {
+            AnomalyDetection.CheckForward(op, output, input);
+        }
+
         if (GradMode.IsEnabled && input._requiresGrad)
         {
-            output.Attach(new UnaryEntry(output, input, backward));
+            output.Attach(new UnaryEntry(output, input, backward), op);
         }
 
         return output;
     }
 
-    /// <inheritdoc cref="Record(Tensor, Tensor, Action{Tensor, Tensor})"/>
-    internal static Tensor Record(Tensor output, Tensor a, Tensor b, Action<Tensor, Tensor, Tensor> backward)
+    /// <inheritdoc cref="Record(Tensor, Tensor, Action{Tensor, Tensor}, string)"/>
+    internal static Tensor Record(Tensor output, Tensor a, Tensor b, Action<Tensor, Tensor, Tensor> backward, [CallerMemberName] string op = "")
     {
+        if (AnomalyDetection.IsOnAnyThread)
+        {
+            AnomalyDetection.CheckForward(op, output, a, b);
+        }
+
         if (GradMode.IsEnabled && (a._requiresGrad || b._requiresGrad))
         {
-            output.Attach(new BinaryEntry(output, a, b, backward));
+            output.Attach(new BinaryEntry(output, a, b, backward), op);
         }
 
         return output;
     }
 
-    /// <inheritdoc cref="Record(Tensor, Tensor, Action{Tensor, Tensor})"/>
-    internal static Tensor Record(Tensor output, Tensor a, Tensor b, Tensor? c, Action<Tensor, Tensor, Tensor, Tensor?> backward)
+    /// <inheritdoc cref="Record(Tensor, Tensor, Action{Tensor, Tensor}, string)"/>
+    internal static Tensor Record(Tensor output, Tensor a, Tensor b, Tensor? c, Action<Tensor, Tensor, Tensor, Tensor?> backward, [CallerMemberName] string op = "")
     {
+        if (AnomalyDetection.IsOnAnyThread)
+        {
+            AnomalyDetection.CheckForward(op, output, a, b, c);
+        }
+
         if (GradMode.IsEnabled && (a._requiresGrad || b._requiresGrad || c?._requiresGrad == true))
         {
-            output.Attach(new TernaryEntry(output, a, b, c, backward));
+            output.Attach(new TernaryEntry(output, a, b, c, backward), op);
         }
 
         return output;
@@ -392,10 +445,14 @@ public sealed partial class Tensor
     private bool ReceivesGradient
         => _requiresGrad && (Entry is not null || t_gradientTargets is null || Array.IndexOf(t_gradientTargets, this) >= 0);
 
-    private void Attach(TapeEntry entry)
+    private void Attach(TapeEntry entry, string op)
     {
         Entry = entry;
         _requiresGrad = true;
+        if (AnomalyDetection.IsOnAnyThread)
+        {
+            AnomalyDetection.NoteOrigin(entry, op);
+        }
     }
 
     /// <summary>After this tensor's rule has run: keeps its gradient when asked to retain it, and frees it otherwise.</summary>

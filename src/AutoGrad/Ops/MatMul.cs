@@ -38,7 +38,7 @@ public sealed partial class Tensor
             Tensor dc = c.OutputGradient;
             a.AccumulateProductGrad(dc, false, b, true);
             b.AccumulateProductGrad(a, true, dc, false);
-        });
+        }, nameof(MatMul));
     }
 
     /// <summary>An unrecorded matrix product <c>op(a)·op(b)</c> of 2-D tensors, where op transposes when asked.</summary>

@@ -60,6 +60,6 @@ public sealed partial class Tensor
             }
 
             x.AccumulateGrad(dx);
-        });
+        }, op);
     }
 }

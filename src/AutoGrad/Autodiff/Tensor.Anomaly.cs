@@ -1,0 +1,90 @@
+using AutoGrad.Autodiff;
+
+namespace AutoGrad;
+
+// Anomaly detection's hooks into recording and the backward walk; the detection itself is in AnomalyDetection.
+public sealed partial class Tensor
+{
+    /// <summary>True inside a <see cref="DetectAnomaly"/> scope on this thread.</summary>
+    public static bool IsAnomalyDetectionEnabled => AnomalyDetection.IsEnabled;
+
+    /// <summary>
+    /// Starts a scope in which every op on this thread checks its result for NaN and ±∞, and every
+    /// <see cref="Backward"/> checks each gradient each rule produces, throwing <see cref="AnomalyException"/> at the
+    /// first: <c>using (Tensor.DetectAnomaly()) { ... }</c>, as PyTorch's <c>torch.autograd.detect_anomaly()</c>.
+    /// </summary>
+    /// <remarks>
+    /// <para>The exception names the op, the index and value of the first non-finite element and the file and line of
+    /// your code that called the op, even through an operator or a module (from the stack and the PDB; without
+    /// symbols it names the method). For a backward anomaly that line is where the op was recorded, so record the
+    /// forward pass inside the scope too. A value that arrives non-finite (from data or a parameter) is reported as
+    /// such, at the first op that uses it.</para>
+    /// <para>Nothing is lost when it throws: a failing op records nothing, and a failing Backward restores every
+    /// gradient it had changed and keeps the graph.</para>
+    /// <para>It is a debugging aid and costs accordingly: a pass over each result and gradient, and a stack walk per
+    /// recorded op (benchmarks/RESULTS.md gives the measured cost). Outside the scope, ops pay one read of a
+    /// process-wide counter.</para>
+    /// </remarks>
+    public static AnomalyDetectionScope DetectAnomaly() => new(active: true);
+
+    /// <summary>
+    /// The gradients a walk over <paramref name="order"/> may change (leaves' and retained ones), copied, so that a
+    /// walk stopped by anomaly detection can put them back.
+    /// </summary>
+    private static List<(Tensor Owner, Array? Copy)> SaveGradients(List<TapeEntry> order)
+    {
+        var saved = new List<(Tensor, Array?)>();
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (TapeEntry entry in order)
+        {
+            if (entry.Output._retainsGrad && seen.Add(entry.Output))
+            {
+                saved.Add((entry.Output, entry.Output._retainedGrad?.Storage.Clone() as Array));
+            }
+
+            for (int i = 0; i < entry.InputCount; i++)
+            {
+                if (entry.Input(i) is { IsLeaf: true, ReceivesGradient: true } leaf && seen.Add(leaf))
+                {
+                    if (leaf._grad is not null)
+                    {
+                        AnomalyDetection.CheckIncoming(leaf._grad, "the gradient a leaf accumulated before (call ZeroGrad between steps)");
+                    }
+
+                    saved.Add((leaf, leaf._grad?.Storage.Clone() as Array));
+                }
+            }
+        }
+
+        return saved;
+    }
+
+    private static void RestoreGradients(List<(Tensor Owner, Array? Copy)> saved)
+    {
+        foreach ((Tensor owner, Array? copy) in saved)
+        {
+            ref Tensor? gradient = ref owner.IsLeaf ? ref owner._grad : ref owner._retainedGrad;
+            if (copy is null)
+            {
+                gradient?.Dispose();
+                gradient = null;
+            }
+            else
+            {
+                Array.Copy(copy, gradient!.Storage, copy.Length);
+            }
+        }
+    }
+
+    /// <summary>Checks the gradient of every input <paramref name="entry"/>'s rule accumulated into.</summary>
+    private static void CheckRuleGradients(TapeEntry entry)
+    {
+        for (int i = 0; i < entry.InputCount; i++)
+        {
+            if (entry.Input(i) is { ReceivesGradient: true, _grad: Tensor gradient } input)
+            {
+                AnomalyDetection.CheckBackward(entry, i, input, gradient);
+            }
+        }
+    }
+}
