@@ -17,7 +17,12 @@ public static class Parallelism
         get;
         set
         {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            if (value < 1)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(value), value, $"Parallelism.MaxDegreeOfParallelism: {value} threads is below 1; 1 runs every kernel on the calling thread.");
+            }
+
             field = value;
         }
     } = Environment.ProcessorCount;

@@ -21,20 +21,22 @@ public static class Shapes
     }
 
     /// <summary>The number of elements of <paramref name="shape"/>, after checking every length is non-negative.</summary>
-    internal static int ElementCount(ReadOnlySpan<int> shape, string paramName = "shape")
+    /// <exception cref="ArgumentException">A length is negative, or the elements would not fit in an array; the message names <paramref name="op"/> when given.</exception>
+    internal static int ElementCount(ReadOnlySpan<int> shape, string paramName = "shape", string? op = null)
     {
+        string prefix = op is null ? "Shape" : $"{op}: shape";
         long count = 1;
         foreach (int length in shape)
         {
             if (length < 0)
             {
-                throw new ArgumentException($"Shape {Format(shape)} has a negative length.", paramName);
+                throw new ArgumentException($"{prefix} {Format(shape)} has a negative length.", paramName);
             }
 
             count *= length;
             if (count > Array.MaxLength)
             {
-                throw new ArgumentException($"Shape {Format(shape)} has more elements than an array can hold.", paramName);
+                throw new ArgumentException($"{prefix} {Format(shape)} has more elements than an array can hold.", paramName);
             }
         }
 
@@ -92,13 +94,15 @@ public static class Shapes
     }
 
     /// <summary>Resolves an axis that may count from the end (<c>-1</c> is the last) and checks its range.</summary>
-    internal static int NormalizeAxis(int axis, int rank, string op)
+    /// <exception cref="ArgumentOutOfRangeException">The axis is outside [−rank, rank); the message names <paramref name="op"/> and the shape.</exception>
+    internal static int NormalizeAxis(int axis, ReadOnlySpan<int> shape, string op)
     {
+        int rank = shape.Length;
         int resolved = axis < 0 ? axis + rank : axis;
         if (resolved < 0 || resolved >= rank)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(axis), axis, $"{op}: axis {axis} is out of range for a tensor of rank {rank}.");
+                nameof(axis), axis, $"{op}: axis {axis} is out of range for a tensor of shape {Format(shape)} (rank {rank}).");
         }
 
         return resolved;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AutoGrad.Autodiff;
 using AutoGrad.Kernels;
 
@@ -8,9 +9,11 @@ namespace AutoGrad;
 public sealed partial class Tensor
 {
     /// <summary>A new tensor of this shape holding <c>f(x[i])</c> for the unary kernel <typeparamref name="TKernel"/>.</summary>
-    internal Tensor Map<TKernel>()
+    /// <exception cref="ObjectDisposedException">This tensor was disposed; the message names <paramref name="op"/>.</exception>
+    internal Tensor Map<TKernel>(string op)
         where TKernel : IUnaryKernel
     {
+        CheckAlive(op);
         Tensor result = Empty(_shape, DType);
         if (DType == DType.Float32)
         {
@@ -29,6 +32,7 @@ public sealed partial class Tensor
     /// expanded to their broadcast shape.
     /// </summary>
     /// <exception cref="ArgumentException">The element types differ or the shapes do not broadcast; the message names <paramref name="op"/>.</exception>
+    /// <exception cref="ObjectDisposedException">An operand was disposed.</exception>
     internal Tensor Zip<TKernel>(Tensor other, string op)
         where TKernel : IBinaryKernel
     {
@@ -96,15 +100,31 @@ public sealed partial class Tensor
         }
     }
 
-    /// <summary>Throws unless <paramref name="other"/> is non-null and of this tensor's element type.</summary>
-    internal void CheckOperand(Tensor other, string op)
+    /// <summary>Throws unless <paramref name="other"/> is non-null and of this tensor's element type, and neither operand was disposed.</summary>
+    internal void CheckOperand(Tensor other, string op, [CallerArgumentExpression(nameof(other))] string? paramName = null)
     {
-        ArgumentNullException.ThrowIfNull(other);
+        ArgumentNullException.ThrowIfNull(other, paramName);
         if (other.DType != DType)
         {
             throw new ArgumentException(
                 $"{op}: operands have element types {DType.Name()} and {other.DType.Name()}; "
-                + "convert one with ToDType so that both match.");
+                + "convert one with ToDType so that both match.",
+                paramName);
+        }
+
+        CheckAlive(op);
+        other.CheckAlive(op);
+    }
+
+    /// <summary>Throws <see cref="ObjectDisposedException"/> naming <paramref name="op"/> and the shape if the storage has gone back to the pool.</summary>
+    internal void CheckAlive(string op)
+    {
+        if (IsDisposed)
+        {
+            throw new ObjectDisposedException(
+                nameof(Tensor),
+                $"{op}: the tensor of shape {Shapes.Format(_shape)} was disposed (its TensorScope ended, or Dispose was called). "
+                + "To use a tensor after its scope, pass it to scope.Keep or call DetachFromScope before the scope ends.");
         }
     }
 

@@ -1,44 +1,50 @@
+using System.Runtime.CompilerServices;
+
 namespace AutoGrad;
 
 public sealed partial class Tensor
 {
     /// <summary>A tensor of the given shape holding a copy of <paramref name="data"/> in row-major order.</summary>
-    /// <exception cref="ArgumentException">The data length is not the shape's element count.</exception>
+    /// <exception cref="ArgumentException">The data length is not the shape's element count, or a length is negative.</exception>
     public static Tensor Create(ReadOnlySpan<float> data, ReadOnlySpan<int> shape) => CreateCore(data, shape);
 
     /// <inheritdoc cref="Create(ReadOnlySpan{float}, ReadOnlySpan{int})"/>
     public static Tensor Create(ReadOnlySpan<double> data, ReadOnlySpan<int> shape) => CreateCore(data, shape);
 
     /// <summary>A 1-D tensor holding a copy of <paramref name="values"/>.</summary>
-    public static Tensor Create(float[] values) => CreateCore<float>(values, [values.Length]);
+    /// <exception cref="ArgumentNullException"><paramref name="values"/> is null.</exception>
+    public static Tensor Create(float[] values) => CreateCore<float>(values, [NotNull(values).Length]);
 
     /// <inheritdoc cref="Create(float[])"/>
-    public static Tensor Create(double[] values) => CreateCore<double>(values, [values.Length]);
+    public static Tensor Create(double[] values) => CreateCore<double>(values, [NotNull(values).Length]);
 
     /// <summary>A 2-D tensor holding a copy of <paramref name="values"/>, rows first.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="values"/> is null.</exception>
     public static Tensor Create(float[,] values) => Create2D(values);
 
     /// <inheritdoc cref="Create(float[,])"/>
     public static Tensor Create(double[,] values) => Create2D(values);
 
     /// <summary>A scalar (rank-0) tensor.</summary>
-    public static Tensor Scalar(double value, DType dtype = DType.Float32) => Full([], value, dtype);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dtype"/> is not a defined element type.</exception>
+    public static Tensor Scalar(double value, DType dtype = DType.Float32) => FullCore([], value, dtype, nameof(Scalar));
 
     /// <summary>A tensor filled with zeros.</summary>
-    public static Tensor Zeros(ReadOnlySpan<int> shape, DType dtype = DType.Float32)
-    {
-        Tensor result = Empty(shape.ToArray(), dtype);
-        Array.Clear(result.Storage);
-        return result;
-    }
+    /// <exception cref="ArgumentException">A length is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dtype"/> is not a defined element type.</exception>
+    public static Tensor Zeros(ReadOnlySpan<int> shape, DType dtype = DType.Float32) => FullCore(shape, 0, dtype, nameof(Zeros));
 
     /// <summary>A tensor filled with ones.</summary>
-    public static Tensor Ones(ReadOnlySpan<int> shape, DType dtype = DType.Float32) => Full(shape, 1, dtype);
+    /// <inheritdoc cref="Zeros" path="/exception"/>
+    public static Tensor Ones(ReadOnlySpan<int> shape, DType dtype = DType.Float32) => FullCore(shape, 1, dtype, nameof(Ones));
 
-    /// <summary>A tensor with every element equal to <paramref name="value"/> (rounded to the element type).</summary>
-    public static Tensor Full(ReadOnlySpan<int> shape, double value, DType dtype = DType.Float32)
+    /// <summary>A tensor with every element equal to <paramref name="value"/> (rounded to the element type); NaN and ±∞ are values like any other.</summary>
+    /// <inheritdoc cref="Zeros" path="/exception"/>
+    public static Tensor Full(ReadOnlySpan<int> shape, double value, DType dtype = DType.Float32) => FullCore(shape, value, dtype, nameof(Full));
+
+    private static Tensor FullCore(ReadOnlySpan<int> shape, double value, DType dtype, string op)
     {
-        Tensor result = Empty(shape.ToArray(), dtype);
+        Tensor result = Empty(CheckedShape(shape, op), CheckedDType(dtype, op));
         if (dtype == DType.Float32)
         {
             result.AsSpan<float>().Fill((float)value);
@@ -51,11 +57,13 @@ public sealed partial class Tensor
         return result;
     }
 
-    /// <summary>A tensor of zeros with the shape and element type of <paramref name="like"/>.</summary>
-    public static Tensor ZerosLike(Tensor like) => Zeros(like.Shape, like.DType);
+    /// <summary>A tensor of zeros with the shape and element type of <paramref name="like"/> (which may have been disposed: only its shape is read).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="like"/> is null.</exception>
+    public static Tensor ZerosLike(Tensor like) => FullCore(NotNull(like).Shape, 0, like.DType, nameof(ZerosLike));
 
-    /// <summary>A tensor of ones with the shape and element type of <paramref name="like"/>.</summary>
-    public static Tensor OnesLike(Tensor like) => Ones(like.Shape, like.DType);
+    /// <summary>A tensor of ones with the shape and element type of <paramref name="like"/> (which may have been disposed: only its shape is read).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="like"/> is null.</exception>
+    public static Tensor OnesLike(Tensor like) => FullCore(NotNull(like).Shape, 1, like.DType, nameof(OnesLike));
 
     /// <summary>The 1-D float32 tensor <c>[0, 1, …, stop − 1]</c>; for float64, use <c>Arange(0, stop, dtype: DType.Float64)</c>.</summary>
     /// <remarks>
@@ -68,16 +76,31 @@ public sealed partial class Tensor
     /// The 1-D tensor <c>[start, start + step, …]</c> of every value below <paramref name="stop"/>
     /// (above it, for a negative step); element <c>i</c> is computed as <c>start + i·step</c>, as PyTorch does.
     /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="step"/> is zero or not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="start"/>, <paramref name="stop"/> or <paramref name="step"/> is not finite, <paramref name="step"/> is
+    /// zero, or <paramref name="dtype"/> is not a defined element type.
+    /// </exception>
+    /// <exception cref="ArgumentException">The range holds more elements than an array can.</exception>
     public static Tensor Arange(double start, double stop, double step = 1, DType dtype = DType.Float32)
     {
-        if (step == 0 || !double.IsFinite(step) || !double.IsFinite(start) || !double.IsFinite(stop))
+        (string? name, double value) = !double.IsFinite(start) ? (nameof(start), start)
+            : !double.IsFinite(stop) ? (nameof(stop), stop)
+            : step == 0 || !double.IsFinite(step) ? (nameof(step), step)
+            : ((string?)null, 0.0);
+        if (name is not null)
         {
-            throw new ArgumentException($"Arange: start {start}, stop {stop} and step {step} must be finite and step non-zero.");
+            throw new ArgumentOutOfRangeException(
+                name, value, $"Arange: start {start}, stop {stop} and step {step} must be finite and step non-zero.");
         }
 
-        int count = (int)Math.Max(0, Math.Ceiling((stop - start) / step));
-        Tensor result = Empty([count], dtype);
+        double count = Math.Max(0, Math.Ceiling((stop - start) / step));
+        if (count > Array.MaxLength)
+        {
+            throw new ArgumentException(
+                $"Arange: start {start}, stop {stop} and step {step} give {count} elements, more than an array can hold.", nameof(stop));
+        }
+
+        Tensor result = Empty([(int)count], CheckedDType(dtype, nameof(Arange)));
         for (int i = 0; i < count; i++)
         {
             result.SetElement(i, start + (i * step));
@@ -91,10 +114,26 @@ public sealed partial class Tensor
     /// The values depend only on the state of <paramref name="random"/>, never on the machine; a float32
     /// tensor holds the float64 samples rounded.
     /// </remarks>
+    /// <exception cref="ArgumentException">A length is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="mean"/> is not finite, <paramref name="standardDeviation"/> is negative or not finite, or
+    /// <paramref name="dtype"/> is not a defined element type. Nothing is drawn from <paramref name="random"/>.
+    /// </exception>
     public static Tensor RandomNormal(ReadOnlySpan<int> shape, RandomSource random, double mean = 0, double standardDeviation = 1, DType dtype = DType.Float32)
     {
         ArgumentNullException.ThrowIfNull(random);
-        Tensor result = Empty(shape.ToArray(), dtype);
+        if (!double.IsFinite(mean))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mean), mean, $"RandomNormal: the mean must be finite, got {mean}.");
+        }
+
+        if (!double.IsFinite(standardDeviation) || standardDeviation < 0)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(standardDeviation), standardDeviation, $"RandomNormal: the standard deviation must be finite and non-negative, got {standardDeviation}.");
+        }
+
+        Tensor result = Empty(CheckedShape(shape, nameof(RandomNormal)), CheckedDType(dtype, nameof(RandomNormal)));
         for (int i = 0; i < result.ElementCount; i++)
         {
             result.SetElement(i, mean + (standardDeviation * random.NextNormal()));
@@ -105,10 +144,22 @@ public sealed partial class Tensor
 
     /// <summary>Samples from the uniform distribution on [<paramref name="low"/>, <paramref name="high"/>).</summary>
     /// <remarks><inheritdoc cref="RandomNormal" path="/remarks"/></remarks>
+    /// <exception cref="ArgumentException">A length is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// A bound is not finite, <paramref name="low"/> is above <paramref name="high"/>, or <paramref name="dtype"/> is not a
+    /// defined element type. Nothing is drawn from <paramref name="random"/>.
+    /// </exception>
     public static Tensor RandomUniform(ReadOnlySpan<int> shape, RandomSource random, double low = 0, double high = 1, DType dtype = DType.Float32)
     {
         ArgumentNullException.ThrowIfNull(random);
-        Tensor result = Empty(shape.ToArray(), dtype);
+        if (!double.IsFinite(low) || !double.IsFinite(high) || low > high)
+        {
+            throw new ArgumentOutOfRangeException(
+                double.IsFinite(low) ? nameof(high) : nameof(low), double.IsFinite(low) ? high : low,
+                $"RandomUniform: the bounds low {low} and high {high} must be finite, with low ≤ high.");
+        }
+
+        Tensor result = Empty(CheckedShape(shape, nameof(RandomUniform)), CheckedDType(dtype, nameof(RandomUniform)));
         for (int i = 0; i < result.ElementCount; i++)
         {
             double value = low + ((high - low) * random.NextDouble());
@@ -154,10 +205,29 @@ public sealed partial class Tensor
         }
     }
 
+    /// <summary>The shape as an array, after checking its lengths; the message names <paramref name="op"/>.</summary>
+    private static int[] CheckedShape(ReadOnlySpan<int> shape, string op)
+    {
+        _ = Shapes.ElementCount(shape, nameof(shape), op);
+        return shape.ToArray();
+    }
+
+    /// <summary>Throws unless <paramref name="dtype"/> is a defined element type: an undefined one must not become float64 silently.</summary>
+    private static DType CheckedDType(DType dtype, string op) => dtype is DType.Float32 or DType.Float64
+        ? dtype
+        : throw new ArgumentOutOfRangeException(nameof(dtype), dtype, $"{op}: {(int)dtype} is not an element type; use DType.Float32 or DType.Float64.");
+
+    private static T NotNull<T>(T value, [CallerArgumentExpression(nameof(value))] string? name = null)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(value, name);
+        return value;
+    }
+
     private static Tensor CreateCore<T>(ReadOnlySpan<T> data, ReadOnlySpan<int> shape)
         where T : IFloatingPointIeee754<T>
     {
-        int count = Shapes.ElementCount(shape);
+        int count = Shapes.ElementCount(shape, nameof(shape), nameof(Create));
         if (data.Length != count)
         {
             throw new ArgumentException(

@@ -17,8 +17,10 @@ public sealed partial class Tensor
     /// This tensor was produced by an op, or requires a gradient while ops are being recorded: changing it
     /// would silently falsify gradients. Update parameters inside <see cref="NoGrad"/>.
     /// </exception>
+    /// <exception cref="ObjectDisposedException">This tensor or an operand was disposed; nothing changes.</exception>
     public void AddInPlace(Tensor other, double scale = 1)
     {
+        ArgumentNullException.ThrowIfNull(other);
         CheckInPlace(nameof(AddInPlace), other);
         if (DType == DType.Float32)
         {
@@ -34,6 +36,7 @@ public sealed partial class Tensor
 
     /// <summary><c>this += value</c> at every element, in place and unrecorded.</summary>
     /// <exception cref="InvalidOperationException">As for <see cref="AddInPlace(Tensor, double)"/>.</exception>
+    /// <exception cref="ObjectDisposedException">As for <see cref="AddInPlace(Tensor, double)"/>.</exception>
     public void AddInPlace(double value)
     {
         CheckInPlace(nameof(AddInPlace));
@@ -49,6 +52,7 @@ public sealed partial class Tensor
 
     /// <summary><c>this *= factor</c> at every element, in place and unrecorded.</summary>
     /// <exception cref="InvalidOperationException">As for <see cref="AddInPlace(Tensor, double)"/>.</exception>
+    /// <exception cref="ObjectDisposedException">As for <see cref="AddInPlace(Tensor, double)"/>.</exception>
     public void MultiplyInPlace(double factor)
     {
         CheckInPlace(nameof(MultiplyInPlace));
@@ -68,8 +72,11 @@ public sealed partial class Tensor
     /// </summary>
     /// <exception cref="ArgumentException">The shapes or element types differ.</exception>
     /// <exception cref="InvalidOperationException">As for <see cref="AddInPlace(Tensor, double)"/>.</exception>
+    /// <exception cref="ObjectDisposedException">As for <see cref="AddInPlace(Tensor, double)"/>.</exception>
     public void AddProductInPlace(Tensor x, Tensor y, double scale = 1)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
         CheckInPlace(nameof(AddProductInPlace), x, y);
         if (DType == DType.Float32)
         {
@@ -87,8 +94,11 @@ public sealed partial class Tensor
     /// </summary>
     /// <exception cref="ArgumentException">The shapes or element types differ.</exception>
     /// <exception cref="InvalidOperationException">As for <see cref="AddInPlace(Tensor, double)"/>.</exception>
+    /// <exception cref="ObjectDisposedException">As for <see cref="AddInPlace(Tensor, double)"/>.</exception>
     public void AddQuotientInPlace(Tensor numerator, Tensor denominator, double scale = 1)
     {
+        ArgumentNullException.ThrowIfNull(numerator);
+        ArgumentNullException.ThrowIfNull(denominator);
         CheckInPlace(nameof(AddQuotientInPlace), numerator, denominator);
         if (DType == DType.Float32)
         {
@@ -108,8 +118,10 @@ public sealed partial class Tensor
     /// </summary>
     /// <exception cref="ArgumentException">The shapes or element types differ.</exception>
     /// <exception cref="InvalidOperationException">As for <see cref="AddInPlace(Tensor, double)"/>.</exception>
+    /// <exception cref="ObjectDisposedException">As for <see cref="AddInPlace(Tensor, double)"/>.</exception>
     public void LerpInPlace(Tensor end, double weight)
     {
+        ArgumentNullException.ThrowIfNull(end);
         CheckInPlace(nameof(LerpInPlace), end);
         if (DType == DType.Float32)
         {
@@ -123,6 +135,7 @@ public sealed partial class Tensor
 
     /// <summary><c>this = √this</c> at every element, in place and unrecorded.</summary>
     /// <exception cref="InvalidOperationException">As for <see cref="AddInPlace(Tensor, double)"/>.</exception>
+    /// <exception cref="ObjectDisposedException">As for <see cref="AddInPlace(Tensor, double)"/>.</exception>
     public void SqrtInPlace()
     {
         CheckInPlace(nameof(SqrtInPlace));
@@ -138,6 +151,7 @@ public sealed partial class Tensor
 
     /// <summary>Sets every element to <paramref name="value"/>, in place and unrecorded.</summary>
     /// <exception cref="InvalidOperationException">As for <see cref="AddInPlace(Tensor, double)"/>.</exception>
+    /// <exception cref="ObjectDisposedException">As for <see cref="AddInPlace(Tensor, double)"/>.</exception>
     public void FillInPlace(double value)
     {
         CheckInPlace(nameof(FillInPlace));
@@ -150,10 +164,12 @@ public sealed partial class Tensor
     /// </summary>
     /// <exception cref="ArgumentException">The shapes differ.</exception>
     /// <exception cref="InvalidOperationException">As for <see cref="AddInPlace(Tensor, double)"/>.</exception>
+    /// <exception cref="ObjectDisposedException">As for <see cref="AddInPlace(Tensor, double)"/>.</exception>
     public void CopyFrom(Tensor source)
     {
         ArgumentNullException.ThrowIfNull(source);
         CheckSameShape(nameof(CopyFrom), source);
+        source.CheckAlive(nameof(CopyFrom));
         CheckWritable(nameof(CopyFrom));
         switch (DType, source.DType)
         {
@@ -196,9 +212,13 @@ public sealed partial class Tensor
         }
     }
 
-    /// <summary>Throws if changing this tensor would falsify a gradient; otherwise records the write in the version counter.</summary>
+    /// <summary>
+    /// Throws if this tensor was disposed or changing it would falsify a gradient; otherwise records the write in the
+    /// version counter. Called after every operand has passed its checks, so a rejected update changes nothing.
+    /// </summary>
     private void CheckWritable(string op)
     {
+        CheckAlive(op);
         if (!IsLeaf || (RequiresGrad && GradMode.IsEnabled))
         {
             throw new InvalidOperationException(

@@ -242,9 +242,9 @@ public sealed class TensorTests
     [Test]
     public void Arange_with_a_zero_or_non_finite_step_throws()
     {
-        Assert.That(() => Tensor.Arange(0, 1, 0), Throws.ArgumentException);
-        Assert.That(() => Tensor.Arange(0, 1, double.NaN), Throws.ArgumentException);
-        Assert.That(() => Tensor.Arange(0, double.PositiveInfinity, 1), Throws.ArgumentException);
+        Assert.That(() => Tensor.Arange(0, 1, 0), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(() => Tensor.Arange(0, 1, double.NaN), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(() => Tensor.Arange(0, double.PositiveInfinity, 1), Throws.InstanceOf<ArgumentOutOfRangeException>());
     }
 
     // ---- Shape, Rank, ElementCount ----

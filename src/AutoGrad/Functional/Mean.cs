@@ -4,14 +4,22 @@ public sealed partial class Tensor
 {
     /// <summary>The mean of all elements, as a scalar: <c>y = (1/n) Σᵢ xᵢ</c>, composed as a sum times <c>1/n</c>.</summary>
     /// <remarks>Derivative: <c>dx += dy / n</c> at every element. The mean of no elements is NaN.</remarks>
-    public Tensor Mean() => Sum().Multiply(Scalar(1.0 / ElementCount, DType));
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
+    public Tensor Mean()
+    {
+        CheckAlive(nameof(Mean));
+        return Sum().Multiply(Scalar(1.0 / ElementCount, DType));
+    }
 
     /// <summary>The mean along one axis, composed as <see cref="Sum(int, bool)"/> times <c>1/length</c>.</summary>
     /// <param name="axis">The axis to average over; negative values count from the last axis.</param>
     /// <param name="keepDims">Keep the averaged axis with length 1 instead of removing it.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The axis is out of range.</exception>
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public Tensor Mean(int axis, bool keepDims = false)
     {
-        int length = _shape[Shapes.NormalizeAxis(axis, Rank, nameof(Mean))];
+        int length = _shape[Shapes.NormalizeAxis(axis, _shape, nameof(Mean))];
+        CheckAlive(nameof(Mean));
         return Sum(axis, keepDims).Multiply(Scalar(1.0 / length, DType));
     }
 }

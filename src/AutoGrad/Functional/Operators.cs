@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AutoGrad;
 
 // C# operators and scalar overloads, all composed from the ops. A double operand becomes a scalar
@@ -43,9 +45,9 @@ public sealed partial class Tensor
     /// <summary>Divides a constant by every element.</summary>
     public static Tensor operator /(double left, Tensor right) => Scalar(left, Checked(right).DType).Divide(right);
 
-    private static Tensor Checked(Tensor operand)
+    private static Tensor Checked(Tensor operand, [CallerArgumentExpression(nameof(operand))] string? name = null)
     {
-        ArgumentNullException.ThrowIfNull(operand);
+        ArgumentNullException.ThrowIfNull(operand, name);
         return operand;
     }
 }

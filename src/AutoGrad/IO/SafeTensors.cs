@@ -28,6 +28,7 @@ public static class SafeTensors
     /// <param name="metadata">Optional string-to-string metadata, written as <c>__metadata__</c> when not empty.</param>
     /// <exception cref="ArgumentException">A name is null, empty, repeated, reserved or not valid UTF-16; a tensor or a
     /// metadata value is null; or <paramref name="path"/> is empty. Nothing is written.</exception>
+    /// <exception cref="ObjectDisposedException">A tensor was disposed. Nothing is written.</exception>
     /// <exception cref="IOException">The file could not be written or moved into place.</exception>
     public static void Save(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
@@ -66,6 +67,7 @@ public static class SafeTensors
     /// <param name="metadata">Optional string-to-string metadata, written as <c>__metadata__</c> when not empty.</param>
     /// <exception cref="ArgumentException">A name is null, empty, repeated, reserved or not valid UTF-16; a tensor or a
     /// metadata value is null; or the stream cannot be written. Nothing is written.</exception>
+    /// <exception cref="ObjectDisposedException">A tensor was disposed. Nothing is written.</exception>
     public static void Save(Stream stream, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(stream);

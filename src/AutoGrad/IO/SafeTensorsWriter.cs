@@ -27,6 +27,7 @@ internal sealed class SafeTensorsWriter
 
     /// <summary>Validates the arguments of a save and builds the header.</summary>
     /// <exception cref="ArgumentException">A name is null, empty, duplicated, reserved or not valid UTF-16; a tensor or a metadata value is null.</exception>
+    /// <exception cref="ObjectDisposedException">A tensor was disposed.</exception>
     public static SafeTensorsWriter Prepare(IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata)
     {
         ArgumentNullException.ThrowIfNull(tensors);
@@ -88,6 +89,13 @@ internal sealed class SafeTensorsWriter
             if (tensor is null)
             {
                 throw new ArgumentException($"SafeTensors.Save: tensor '{name}' is null.", nameof(tensors));
+            }
+
+            if (tensor.IsDisposed)
+            {
+                // Checked here, before the header is written, rather than when the data is: nothing must reach the stream.
+                throw new ObjectDisposedException(
+                    nameof(Tensor), $"SafeTensors.Save: tensor '{name}' (shape {Shapes.Format(tensor.Shape)}) was disposed; nothing was written.");
             }
 
             items.Add((name, tensor));

@@ -1,21 +1,46 @@
+using static AutoGrad.NN.ActivationInput;
+
 namespace AutoGrad.NN;
+
+/// <summary>The null check of the activations' <see cref="Module.Forward"/>.</summary>
+internal static class ActivationInput
+{
+    /// <summary>Returns <paramref name="input"/>, after checking it is not null.</summary>
+    public static Tensor NotNull(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input;
+    }
+}
 
 /// <summary>The rectified linear unit as a module: <c>y = max(0, x)</c> (<see cref="Tensor.Relu"/>).</summary>
 public sealed class Relu : Module
 {
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => input.Relu();
+    public override Tensor Forward(Tensor input) => NotNull(input).Relu();
 }
 
 /// <summary>The leaky rectified linear unit as a module: <c>y = x</c> for x ≥ 0, <c>y = slope · x</c> otherwise (<see cref="Tensor.LeakyRelu"/>).</summary>
-/// <param name="negativeSlope">The slope for negative inputs.</param>
-public sealed class LeakyRelu(double negativeSlope = 0.01) : Module
+public sealed class LeakyRelu : Module
 {
+    /// <summary>Creates the module.</summary>
+    /// <param name="negativeSlope">The slope for negative inputs.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="negativeSlope"/> is NaN or infinite.</exception>
+    public LeakyRelu(double negativeSlope = 0.01)
+    {
+        if (!double.IsFinite(negativeSlope))
+        {
+            throw new ArgumentOutOfRangeException(nameof(negativeSlope), negativeSlope, $"LeakyRelu: the negative slope must be finite, got {negativeSlope}.");
+        }
+
+        NegativeSlope = negativeSlope;
+    }
+
     /// <summary>The slope for negative inputs.</summary>
-    public double NegativeSlope { get; } = negativeSlope;
+    public double NegativeSlope { get; }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => input.LeakyRelu(NegativeSlope);
+    public override Tensor Forward(Tensor input) => NotNull(input).LeakyRelu(NegativeSlope);
 
     /// <inheritdoc/>
     protected override string DescribeSettings() => $"negativeSlope: {NegativeSlope.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
@@ -25,12 +50,12 @@ public sealed class LeakyRelu(double negativeSlope = 0.01) : Module
 public sealed class Tanh : Module
 {
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => input.Tanh();
+    public override Tensor Forward(Tensor input) => NotNull(input).Tanh();
 }
 
 /// <summary>The logistic sigmoid as a module: <c>y = 1 / (1 + e^−x)</c> (<see cref="Tensor.Sigmoid"/>).</summary>
 public sealed class Sigmoid : Module
 {
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => input.Sigmoid();
+    public override Tensor Forward(Tensor input) => NotNull(input).Sigmoid();
 }

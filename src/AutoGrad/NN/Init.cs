@@ -8,16 +8,23 @@ namespace AutoGrad.NN;
 /// The fans of a weight of shape [out, in, k₁, k₂, …] are <c>fanIn = in·k₁·k₂·…</c> and <c>fanOut = out·k₁·k₂·…</c>;
 /// a Linear weight [out, in] has <c>fanIn = in</c>, <c>fanOut = out</c>. A tensor without elements is left as it is,
 /// as in PyTorch: it has nothing to initialize, even where its fans would make the scale infinite.
+/// Every argument is checked before anything is drawn from the random source, so a rejected call leaves both the tensor
+/// and the source as they were.
 /// </remarks>
 public static class Init
 {
     /// <summary>Sets every element to 0.</summary>
-    public static void Zeros(Tensor tensor) => Constant(tensor, 0);
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
+    /// <exception cref="InvalidOperationException">The tensor is an op's result, not a leaf.</exception>
+    public static void Zeros(Tensor tensor) => Constant(tensor, 0, nameof(Zeros));
 
     /// <summary>Sets every element to <paramref name="value"/>.</summary>
-    public static void Constant(Tensor tensor, double value)
+    /// <inheritdoc cref="Zeros" path="/exception"/>
+    public static void Constant(Tensor tensor, double value) => Constant(tensor, value, nameof(Constant));
+
+    private static void Constant(Tensor tensor, double value, string op)
     {
-        ArgumentNullException.ThrowIfNull(tensor);
+        CheckTarget(tensor, op);
         using (Tensor.NoGrad())
         {
             tensor.FillInPlace(value);
@@ -25,47 +32,48 @@ public static class Init
     }
 
     /// <summary>Draws every element from the uniform distribution on <c>[low, high)</c>.</summary>
-    public static void Uniform(Tensor tensor, RandomSource random, double low = 0, double high = 1)
-    {
-        ArgumentNullException.ThrowIfNull(tensor);
-        Overwrite(tensor, Tensor.RandomUniform(tensor.Shape, random, low, high, tensor.DType));
-    }
+    /// <exception cref="ArgumentOutOfRangeException">A bound is not finite, or <paramref name="low"/> is above <paramref name="high"/>.</exception>
+    /// <inheritdoc cref="Zeros" path="/exception"/>
+    public static void Uniform(Tensor tensor, RandomSource random, double low = 0, double high = 1) => Uniform(tensor, random, low, high, nameof(Uniform));
 
     /// <summary>Draws every element from the normal distribution <c>N(mean, standardDeviation²)</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The mean is not finite, or the standard deviation is negative or not finite.</exception>
+    /// <inheritdoc cref="Zeros" path="/exception"/>
     public static void Normal(Tensor tensor, RandomSource random, double mean = 0, double standardDeviation = 1)
-    {
-        ArgumentNullException.ThrowIfNull(tensor);
-        Overwrite(tensor, Tensor.RandomNormal(tensor.Shape, random, mean, standardDeviation, tensor.DType));
-    }
+        => Normal(tensor, random, mean, standardDeviation, nameof(Normal));
 
     /// <summary>
     /// Xavier/Glorot uniform: <c>U(−a, a)</c> with <c>a = gain·√(6 / (fanIn + fanOut))</c>, which keeps the variance of
     /// activations and of gradients about equal across layers (Glorot and Bengio, 2010).
     /// </summary>
     /// <exception cref="ArgumentException">The tensor has fewer than two axes.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="gain"/> is negative or not finite.</exception>
     public static void XavierUniform(Tensor tensor, RandomSource random, double gain = 1)
     {
         (int fanIn, int fanOut) = Fans(tensor, nameof(XavierUniform));
+        CheckGain(gain, nameof(XavierUniform));
         if (tensor.ElementCount == 0)
         {
             return;
         }
 
         double bound = gain * Math.Sqrt(6.0 / (fanIn + fanOut));
-        Uniform(tensor, random, -bound, bound);
+        Uniform(tensor, random, -bound, bound, nameof(XavierUniform));
     }
 
     /// <summary>Xavier/Glorot normal: <c>N(0, σ²)</c> with <c>σ = gain·√(2 / (fanIn + fanOut))</c>.</summary>
     /// <exception cref="ArgumentException">The tensor has fewer than two axes.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="gain"/> is negative or not finite.</exception>
     public static void XavierNormal(Tensor tensor, RandomSource random, double gain = 1)
     {
         (int fanIn, int fanOut) = Fans(tensor, nameof(XavierNormal));
+        CheckGain(gain, nameof(XavierNormal));
         if (tensor.ElementCount == 0)
         {
             return;
         }
 
-        Normal(tensor, random, 0, gain * Math.Sqrt(2.0 / (fanIn + fanOut)));
+        Normal(tensor, random, 0, gain * Math.Sqrt(2.0 / (fanIn + fanOut)), nameof(XavierNormal));
     }
 
     /// <summary>
@@ -78,47 +86,61 @@ public static class Init
     /// <param name="mode">Whether to preserve the variance forward (fan-in) or backward (fan-out).</param>
     /// <param name="negativeSlope">The slope of a <see cref="Nonlinearity.LeakyRelu"/>.</param>
     /// <exception cref="ArgumentException">The tensor has fewer than two axes.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The nonlinearity or mode is undefined, or <paramref name="negativeSlope"/> is not finite.</exception>
     public static void KaimingUniform(
         Tensor tensor, RandomSource random, Nonlinearity nonlinearity = Nonlinearity.Relu, FanMode mode = FanMode.FanIn, double negativeSlope = 0)
     {
         int fan = Fan(tensor, mode, nameof(KaimingUniform));
+        double gain = CheckedGain(nonlinearity, negativeSlope, nameof(KaimingUniform));
         if (tensor.ElementCount == 0)
         {
             return;
         }
 
-        double bound = Gain(nonlinearity, negativeSlope) * Math.Sqrt(3.0 / fan);
-        Uniform(tensor, random, -bound, bound);
+        double bound = gain * Math.Sqrt(3.0 / fan);
+        Uniform(tensor, random, -bound, bound, nameof(KaimingUniform));
     }
 
     /// <summary>Kaiming/He normal: <c>N(0, σ²)</c> with <c>σ = gain / √fan</c>.</summary>
     /// <inheritdoc cref="KaimingUniform" path="/param"/>
     /// <exception cref="ArgumentException">The tensor has fewer than two axes.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The nonlinearity or mode is undefined, or <paramref name="negativeSlope"/> is not finite.</exception>
     public static void KaimingNormal(
         Tensor tensor, RandomSource random, Nonlinearity nonlinearity = Nonlinearity.Relu, FanMode mode = FanMode.FanIn, double negativeSlope = 0)
     {
         int fan = Fan(tensor, mode, nameof(KaimingNormal));
+        double gain = CheckedGain(nonlinearity, negativeSlope, nameof(KaimingNormal));
         if (tensor.ElementCount == 0)
         {
             return;
         }
 
-        double standardDeviation = Gain(nonlinearity, negativeSlope) / Math.Sqrt(fan);
-        Normal(tensor, random, 0, standardDeviation);
+        Normal(tensor, random, 0, gain / Math.Sqrt(fan), nameof(KaimingNormal));
     }
 
     /// <summary>
     /// The recommended gain for an activation, as PyTorch's <c>calculate_gain</c>: 1 for linear and sigmoid, 5/3 for
     /// tanh, √2 for ReLU, and <c>√(2 / (1 + slope²))</c> for leaky ReLU.
     /// </summary>
-    public static double Gain(Nonlinearity nonlinearity, double negativeSlope = 0.01) => nonlinearity switch
+    /// <exception cref="ArgumentOutOfRangeException">The nonlinearity is undefined, or <paramref name="negativeSlope"/> is not finite.</exception>
+    public static double Gain(Nonlinearity nonlinearity, double negativeSlope = 0.01) => CheckedGain(nonlinearity, negativeSlope, nameof(Gain));
+
+    private static double CheckedGain(Nonlinearity nonlinearity, double negativeSlope, string op)
     {
-        Nonlinearity.Linear or Nonlinearity.Sigmoid => 1,
-        Nonlinearity.Tanh => 5.0 / 3,
-        Nonlinearity.Relu => Math.Sqrt(2),
-        Nonlinearity.LeakyRelu => Math.Sqrt(2 / (1 + (negativeSlope * negativeSlope))),
-        _ => throw new ArgumentOutOfRangeException(nameof(nonlinearity), nonlinearity, "Gain: unknown nonlinearity."),
-    };
+        if (!double.IsFinite(negativeSlope))
+        {
+            throw new ArgumentOutOfRangeException(nameof(negativeSlope), negativeSlope, $"{op}: the negative slope must be finite, got {negativeSlope}.");
+        }
+
+        return nonlinearity switch
+        {
+            Nonlinearity.Linear or Nonlinearity.Sigmoid => 1,
+            Nonlinearity.Tanh => 5.0 / 3,
+            Nonlinearity.Relu => Math.Sqrt(2),
+            Nonlinearity.LeakyRelu => Math.Sqrt(2 / (1 + (negativeSlope * negativeSlope))),
+            _ => throw new ArgumentOutOfRangeException(nameof(nonlinearity), nonlinearity, $"{op}: unknown nonlinearity {(int)nonlinearity}."),
+        };
+    }
 
     /// <summary>The fans of a weight: see the remarks of <see cref="Init"/>.</summary>
     /// <exception cref="ArgumentException">The tensor has fewer than two axes.</exception>
@@ -147,7 +169,65 @@ public static class Init
     private static int Fan(Tensor tensor, FanMode mode, string op)
     {
         (int fanIn, int fanOut) = Fans(tensor, op);
-        return mode == FanMode.FanIn ? fanIn : fanOut;
+        return mode switch
+        {
+            FanMode.FanIn => fanIn,
+            FanMode.FanOut => fanOut,
+            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, $"{op}: unknown fan mode {(int)mode}."),
+        };
+    }
+
+    private static void Uniform(Tensor tensor, RandomSource random, double low, double high, string op)
+    {
+        CheckTarget(tensor, op);
+        ArgumentNullException.ThrowIfNull(random);
+        if (!double.IsFinite(low) || !double.IsFinite(high) || low > high)
+        {
+            throw new ArgumentOutOfRangeException(
+                double.IsFinite(low) ? nameof(high) : nameof(low), double.IsFinite(low) ? high : low,
+                $"{op}: the bounds {low} and {high} for a tensor of shape {Shapes.Format(tensor.Shape)} must be finite, with low ≤ high.");
+        }
+
+        Overwrite(tensor, Tensor.RandomUniform(tensor.Shape, random, low, high, tensor.DType));
+    }
+
+    private static void Normal(Tensor tensor, RandomSource random, double mean, double standardDeviation, string op)
+    {
+        CheckTarget(tensor, op);
+        ArgumentNullException.ThrowIfNull(random);
+        if (!double.IsFinite(mean) || !double.IsFinite(standardDeviation) || standardDeviation < 0)
+        {
+            throw new ArgumentOutOfRangeException(
+                double.IsFinite(mean) ? nameof(standardDeviation) : nameof(mean), double.IsFinite(mean) ? standardDeviation : mean,
+                $"{op}: the mean {mean} and standard deviation {standardDeviation} for a tensor of shape {Shapes.Format(tensor.Shape)} "
+                + "must be finite, with the deviation non-negative.");
+        }
+
+        Overwrite(tensor, Tensor.RandomNormal(tensor.Shape, random, mean, standardDeviation, tensor.DType));
+    }
+
+    private static void CheckGain(double gain, string op)
+    {
+        if (!double.IsFinite(gain) || gain < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(gain), gain, $"{op}: the gain must be finite and non-negative, got {gain}.");
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="tensor"/> can be overwritten: before anything is drawn, so a rejected call consumes no random numbers.</summary>
+    private static void CheckTarget(Tensor tensor, string op)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (tensor.IsDisposed)
+        {
+            throw new ObjectDisposedException(nameof(Tensor), $"Init.{op}: the tensor of shape {Shapes.Format(tensor.Shape)} was disposed.");
+        }
+
+        if (!tensor.IsLeaf)
+        {
+            throw new InvalidOperationException(
+                $"Init.{op}: the tensor of shape {Shapes.Format(tensor.Shape)} is an op's result; initialize leaves (parameters), or Detach first.");
+        }
     }
 
     private static void Overwrite(Tensor tensor, Tensor values)

@@ -16,11 +16,23 @@ public sealed class Linear : Module
     /// <param name="random">The source of the initial values.</param>
     /// <param name="bias">Whether the layer adds a learned bias.</param>
     /// <param name="dtype">The element type of the parameters.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A feature count is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A feature count is not positive, or <paramref name="dtype"/> is not a defined element type.</exception>
     public Linear(int inFeatures, int outFeatures, RandomSource random, bool bias = true, DType dtype = DType.Float32)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inFeatures);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outFeatures);
+        foreach ((int count, string name) in new[] { (inFeatures, nameof(inFeatures)), (outFeatures, nameof(outFeatures)) })
+        {
+            if (count <= 0)
+            {
+                throw new ArgumentOutOfRangeException(
+                    name, count, $"Linear: {name} is {count} (in: {inFeatures}, out: {outFeatures}); both feature counts must be positive.");
+            }
+        }
+
+        if (!Enum.IsDefined(dtype))
+        {
+            throw new ArgumentOutOfRangeException(nameof(dtype), dtype, $"Linear: {(int)dtype} is not an element type; use DType.Float32 or DType.Float64.");
+        }
+
         ArgumentNullException.ThrowIfNull(random);
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
@@ -45,7 +57,12 @@ public sealed class Linear : Module
     public Tensor? Bias { get; }
 
     /// <summary><c>x·Wᵀ + b</c>; see <see cref="Tensor.Affine"/> for the shapes and the backward rule.</summary>
-    public override Tensor Forward(Tensor input) => input.Affine(Weight, Bias);
+    /// <exception cref="ArgumentNullException"><paramref name="input"/> is null.</exception>
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Affine(Weight, Bias);
+    }
 
     /// <inheritdoc/>
     protected override string DescribeSettings() => $"in: {InFeatures}, out: {OutFeatures}, bias: {(Bias is null ? "false" : "true")}";

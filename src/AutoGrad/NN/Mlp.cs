@@ -42,5 +42,6 @@ public sealed class Mlp : Module
     public Sequential Layers { get; }
 
     /// <inheritdoc/>
+    /// <exception cref="ArgumentNullException"><paramref name="input"/> is null.</exception>
     public override Tensor Forward(Tensor input) => Layers.Forward(input);
 }

@@ -82,7 +82,7 @@ public abstract class Module
     /// if it differs), strictly: every parameter must be present with its exact shape, and no other name may appear.
     /// </summary>
     /// <remarks>Everything is checked before anything is copied, so a rejected state leaves the module unchanged.</remarks>
-    /// <exception cref="ArgumentException">A name is missing or unexpected, or a shape differs; the message lists them all.</exception>
+    /// <exception cref="ArgumentException">A name is missing or unexpected, a shape differs, or a tensor was disposed; the message lists them all.</exception>
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -97,6 +97,10 @@ public abstract class Module
             else if (!value.Shape.SequenceEqual(parameter.Shape))
             {
                 problems.Add($"\"{name}\" has shape {Shapes.Format(value.Shape)}, but the parameter has shape {Shapes.Format(parameter.Shape)}");
+            }
+            else if (value.IsDisposed)
+            {
+                problems.Add($"\"{name}\" (shape {Shapes.Format(value.Shape)}) was disposed");
             }
         }
 
@@ -130,6 +134,7 @@ public abstract class Module
 
     /// <summary>Registers a parameter under <paramref name="name"/>, marking it as requiring a gradient; returns it.</summary>
     /// <exception cref="ArgumentException">The name is empty, contains a dot, or is already taken; or the tensor is not a leaf.</exception>
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     protected Tensor RegisterParameter(string name, Tensor parameter)
     {
         ArgumentNullException.ThrowIfNull(parameter);
@@ -139,13 +144,19 @@ public abstract class Module
             throw new ArgumentException($"RegisterParameter: \"{name}\" must be a leaf tensor (create it, or Detach it), not an op's result.", nameof(parameter));
         }
 
+        if (parameter.IsDisposed)
+        {
+            throw new ObjectDisposedException(
+                nameof(Tensor), $"RegisterParameter: \"{name}\" (shape {Shapes.Format(parameter.Shape)}) was disposed; create parameters outside any TensorScope.");
+        }
+
         parameter.RequireGrad();
         _parameters.Add(new(name, parameter));
         return parameter;
     }
 
     /// <summary>Registers a child module under <paramref name="name"/>; returns it.</summary>
-    /// <exception cref="ArgumentException">The name is empty, contains a dot, or is already taken; or the child is this module.</exception>
+    /// <exception cref="ArgumentException">The name is empty, contains a dot, or is already taken; or the child is this module or contains it.</exception>
     protected TModule RegisterModule<TModule>(string name, TModule module)
         where TModule : Module
     {
@@ -156,9 +167,21 @@ public abstract class Module
             throw new ArgumentException($"RegisterModule: a module cannot be its own child (\"{name}\").", nameof(module));
         }
 
+        if (module.Contains(this))
+        {
+            // A cycle would make every walk of the tree (NamedParameters, ToString, Train) recurse without end.
+            throw new ArgumentException(
+                $"RegisterModule: {module.GetType().Name} \"{name}\" already contains this {GetType().Name}; modules must form a tree, not a cycle.",
+                nameof(module));
+        }
+
         _children.Add(new(name, module));
         return module;
     }
+
+    /// <summary>True when <paramref name="module"/> is this module or one of its descendants.</summary>
+    private bool Contains(Module module)
+        => ReferenceEquals(module, this) || _children.Any(child => child.Value.Contains(module));
 
     /// <summary>Every registration of a parameter under its dotted name, repeats included.</summary>
     private IEnumerable<KeyValuePair<string, Tensor>> AllNamedParameters()

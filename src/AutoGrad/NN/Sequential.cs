@@ -24,9 +24,14 @@ public sealed class Sequential : Module, IReadOnlyList<Module>
     public int Count => _modules.Count;
 
     /// <summary>The module at <paramref name="index"/> in the chain.</summary>
-    public Module this[int index] => _modules[index];
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside [0, <see cref="Count"/>).</exception>
+    public Module this[int index] => (uint)index < (uint)_modules.Count
+        ? _modules[index]
+        : throw new ArgumentOutOfRangeException(nameof(index), index, $"Sequential: index {index} is outside a chain of {_modules.Count} modules.");
 
     /// <summary>Adds <paramref name="module"/> at the end of the chain; returns this chain.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="module"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="module"/> is this chain or contains it.</exception>
     public Sequential Append(Module module)
     {
         RegisterModule(_modules.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), module);
@@ -35,8 +40,10 @@ public sealed class Sequential : Module, IReadOnlyList<Module>
     }
 
     /// <summary>Applies every module in order: <c>fₙ(… f₂(f₁(x)))</c>; an empty chain returns its input.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="input"/> is null.</exception>
     public override Tensor Forward(Tensor input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         Tensor output = input;
         foreach (Module module in _modules)
         {

@@ -9,7 +9,7 @@ public sealed partial class Tensor
     /// <remarks>Backward, from the saved input: <c>dx += dy · sign(x)</c>, with <c>sign(0) = 0</c> as in PyTorch.</remarks>
     public Tensor Abs()
     {
-        Tensor y = Map<AbsKernel>();
+        Tensor y = Map<AbsKernel>(nameof(Abs));
         return Record(y, this, static (y, x) => x.AccumulateGrad<AbsGradient>(y.OutputGradient, x));
     }
 

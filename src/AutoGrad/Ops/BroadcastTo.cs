@@ -9,16 +9,18 @@ public sealed partial class Tensor
     /// from the right, and an axis of length 1 (or a missing leading axis) is repeated.
     /// </summary>
     /// <remarks>Backward: <c>dx += dy</c> summed over the expanded axes (the vector sum reduction).</remarks>
-    /// <exception cref="ArgumentException">This shape does not broadcast to <paramref name="shape"/>.</exception>
+    /// <exception cref="ArgumentException">This shape does not broadcast to <paramref name="shape"/>, or a length is negative.</exception>
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public Tensor BroadcastTo(params ReadOnlySpan<int> shape)
     {
-        _ = Shapes.ElementCount(shape); // rejects negative lengths before they reach the broadcast message
+        _ = Shapes.ElementCount(shape, nameof(shape), nameof(BroadcastTo)); // rejects negative lengths before they reach the broadcast message
         if (!Shapes.Broadcast(_shape, shape, nameof(BroadcastTo)).AsSpan().SequenceEqual(shape))
         {
             throw new ArgumentException(
                 $"BroadcastTo: shape {Shapes.Format(_shape)} cannot be expanded to {Shapes.Format(shape)}.", nameof(shape));
         }
 
+        CheckAlive(nameof(BroadcastTo));
         Tensor y = Empty(shape.ToArray(), DType);
         if (DType == DType.Float32)
         {

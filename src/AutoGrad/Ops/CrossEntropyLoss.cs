@@ -18,6 +18,7 @@ public sealed partial class Tensor
     /// <param name="targets">The class of each sample: N integers in [0, C).</param>
     /// <exception cref="ArgumentException">The logits are not [N, C], or the number of targets is not N.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A target is outside [0, C).</exception>
+    /// <exception cref="ObjectDisposedException">The logits were disposed.</exception>
     public static Tensor CrossEntropyLoss(Tensor logits, ReadOnlySpan<int> targets)
     {
         ArgumentNullException.ThrowIfNull(logits);
@@ -46,6 +47,7 @@ public sealed partial class Tensor
             throw new ArgumentException($"CrossEntropyLoss: {classes} classes are more than float32 logits can index exactly (2²⁴).", nameof(logits));
         }
 
+        logits.CheckAlive(nameof(CrossEntropyLoss));
         Tensor classIndices = Empty([targets.Length], logits.DType);
         Tensor loss = Empty([], logits.DType);
         if (logits.DType == DType.Float32)

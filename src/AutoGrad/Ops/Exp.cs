@@ -8,7 +8,7 @@ public sealed partial class Tensor
     /// <remarks>Backward, from the saved output in one pass: <c>dx += dy · y</c>, one fused multiply-add per element.</remarks>
     public Tensor Exp()
     {
-        Tensor y = Map<UnaryOperatorKernel<ExpOperator>>();
+        Tensor y = Map<UnaryOperatorKernel<ExpOperator>>(nameof(Exp));
         return Record(y, this, static (y, x) => x.AccumulateGrad<MultiplyAddOperator>(y.OutputGradient, y));
     }
 }

@@ -5,8 +5,17 @@ public sealed partial class Tensor
     /// <summary>Leaky rectified linear unit: <c>y = x &gt; 0 ? x : negativeSlope · x</c>.</summary>
     /// <remarks>Backward, from the saved input: <c>dx += x &gt; 0 ? dy : negativeSlope · dy</c> (at 0 the slope is <paramref name="negativeSlope"/>, as in PyTorch).</remarks>
     /// <param name="negativeSlope">The slope for negative inputs; PyTorch's default is 0.01.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="negativeSlope"/> is NaN or infinite.</exception>
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public Tensor LeakyRelu(double negativeSlope = 0.01)
     {
+        if (!double.IsFinite(negativeSlope))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(negativeSlope), negativeSlope, $"LeakyRelu: the negative slope must be finite, got {negativeSlope} (tensor of shape {Shapes.Format(_shape)}).");
+        }
+
+        CheckAlive(nameof(LeakyRelu));
         Tensor y = Empty(_shape, DType);
         if (DType == DType.Float32)
         {

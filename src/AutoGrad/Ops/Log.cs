@@ -9,7 +9,7 @@ public sealed partial class Tensor
     /// <remarks>Backward, from the saved input: <c>dx += dy / x</c>.</remarks>
     public Tensor Log()
     {
-        Tensor y = Map<LogKernel>();
+        Tensor y = Map<LogKernel>(nameof(Log));
         return Record(y, this, static (y, x) => x.AccumulateGrad<LogGradient>(y.OutputGradient, x));
     }
 

@@ -13,9 +13,11 @@ public sealed partial class Tensor
     /// <param name="keepDims">Keep the reduced axis with length 1 instead of removing it.</param>
     /// <exception cref="ArgumentOutOfRangeException">The axis is out of range.</exception>
     /// <exception cref="ArgumentException">The axis has length 0, so there is no maximum.</exception>
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public Tensor Max(int axis, bool keepDims = false)
     {
-        int resolved = Shapes.NormalizeAxis(axis, Rank, nameof(Max));
+        int resolved = Shapes.NormalizeAxis(axis, _shape, nameof(Max));
+        CheckAlive(nameof(Max));
         int axisLength = _shape[resolved];
         if (axisLength == 0)
         {

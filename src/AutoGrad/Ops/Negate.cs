@@ -9,7 +9,7 @@ public sealed partial class Tensor
     /// <remarks>Backward: <c>dx −= dy</c> (the Jacobian is <c>−I</c>).</remarks>
     public Tensor Negate()
     {
-        Tensor y = Map<NegateKernel>();
+        Tensor y = Map<NegateKernel>(nameof(Negate));
         return Record(y, this, static (y, x) => x.AccumulateGrad<NegateGradient>(y.OutputGradient, y));
     }
 

@@ -12,7 +12,7 @@ public sealed partial class Tensor
     /// </remarks>
     public Tensor Relu()
     {
-        Tensor y = Map<ReluKernel>();
+        Tensor y = Map<ReluKernel>(nameof(Relu));
         return Record(y, this, static (y, x) => x.AccumulateGrad<ReluGradient>(y.OutputGradient, y));
     }
 

@@ -7,10 +7,12 @@ public sealed partial class Tensor
     /// The result is a view: it shares this tensor's storage, so it costs no copy.
     /// </summary>
     /// <remarks>Backward: <c>dx += dy</c> read under the input's shape (the Jacobian is the identity).</remarks>
-    /// <exception cref="ArgumentException">The new shape holds a different number of elements, or has more than one −1.</exception>
+    /// <exception cref="ArgumentException">The new shape holds a different number of elements, has more than one −1, or has another negative length.</exception>
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public Tensor Reshape(params ReadOnlySpan<int> shape)
     {
         int[] resolved = ResolveShape(shape);
+        CheckAlive(nameof(Reshape));
         Tensor y = View(resolved);
         return Record(y, this, static (y, x) => x.AccumulateGrad(y.OutputGradient.Reshape(x.Shape)));
     }
@@ -27,7 +29,7 @@ public sealed partial class Tensor
         if (inferred >= 0)
         {
             resolved[inferred] = 1;
-            int known = Shapes.ElementCount(resolved, nameof(shape));
+            int known = Shapes.ElementCount(resolved, nameof(shape), nameof(Reshape));
             if (known == 0 || ElementCount % known != 0)
             {
                 throw new ArgumentException(
@@ -37,7 +39,7 @@ public sealed partial class Tensor
             resolved[inferred] = ElementCount / known;
         }
 
-        if (Shapes.ElementCount(resolved, nameof(shape)) != ElementCount)
+        if (Shapes.ElementCount(resolved, nameof(shape), nameof(Reshape)) != ElementCount)
         {
             throw new ArgumentException(
                 $"Reshape: cannot reshape shape {Shapes.Format(_shape)} ({ElementCount} elements) into {Shapes.Format(shape)}.", nameof(shape));

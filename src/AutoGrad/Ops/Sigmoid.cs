@@ -10,7 +10,7 @@ public sealed partial class Tensor
     /// <remarks>Backward, from the saved output in one pass: <c>dx += dy · y · (1 − y)</c>.</remarks>
     public Tensor Sigmoid()
     {
-        Tensor y = Map<UnaryOperatorKernel<SigmoidOperator>>();
+        Tensor y = Map<UnaryOperatorKernel<SigmoidOperator>>(nameof(Sigmoid));
         return Record(y, this, static (y, x) => x.AccumulateGrad<SigmoidGradient>(y.OutputGradient, y));
     }
 

@@ -16,6 +16,7 @@ public sealed partial class Tensor
     /// </remarks>
     /// <param name="axis">The axis whose entries sum to 1; negative values count from the last axis.</param>
     /// <exception cref="ArgumentOutOfRangeException">The axis is out of range.</exception>
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public Tensor Softmax(int axis = -1) => SoftmaxAlong(axis, log: false, nameof(Softmax));
 
     /// <summary>
@@ -28,12 +29,14 @@ public sealed partial class Tensor
     /// </remarks>
     /// <param name="axis">The axis to normalize along; negative values count from the last axis.</param>
     /// <exception cref="ArgumentOutOfRangeException">The axis is out of range.</exception>
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public Tensor LogSoftmax(int axis = -1) => SoftmaxAlong(axis, log: true, nameof(LogSoftmax));
 
     /// <summary>Softmax or log-softmax along <paramref name="axis"/>, recorded with its backward rule.</summary>
     private Tensor SoftmaxAlong(int axis, bool log, string op)
     {
-        int resolved = Shapes.NormalizeAxis(axis, Rank, op);
+        int resolved = Shapes.NormalizeAxis(axis, _shape, op);
+        CheckAlive(op);
         int outer = Shapes.ElementCount(_shape.AsSpan(0, resolved));
         int length = _shape[resolved];
         int inner = Shapes.ElementCount(_shape.AsSpan(resolved + 1));

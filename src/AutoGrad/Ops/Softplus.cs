@@ -13,7 +13,7 @@ public sealed partial class Tensor
     /// <remarks>Backward, from the saved input in one pass: <c>dx += dy · σ(x)</c>, σ the logistic sigmoid.</remarks>
     public Tensor Softplus()
     {
-        Tensor y = Map<UnaryOperatorKernel<SoftplusOperator>>();
+        Tensor y = Map<UnaryOperatorKernel<SoftplusOperator>>(nameof(Softplus));
         return Record(y, this, static (y, x) => x.AccumulateGrad<SoftplusGradient>(y.OutputGradient, x));
     }
 

@@ -9,7 +9,7 @@ public sealed partial class Tensor
     /// <remarks>Backward, from the saved output: <c>dx += dy / (2y)</c>.</remarks>
     public Tensor Sqrt()
     {
-        Tensor y = Map<SqrtKernel>();
+        Tensor y = Map<SqrtKernel>(nameof(Sqrt));
         return Record(y, this, static (y, x) => x.AccumulateGrad<SqrtGradient>(y.OutputGradient, y));
     }
 

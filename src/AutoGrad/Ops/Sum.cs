@@ -4,8 +4,10 @@ public sealed partial class Tensor
 {
     /// <summary>The sum of all elements, as a scalar: <c>y = Σᵢ xᵢ</c> (the paper's vector sum reduction).</summary>
     /// <remarks>Backward: the gradient of a sum is a tensor of ones, so <c>dx += dy</c> at every element.</remarks>
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public Tensor Sum()
     {
+        CheckAlive(nameof(Sum));
         Tensor y = Zeros([], DType);
         SumInto(y);
         return Record(y, this, static (y, x) => x.AccumulateExpandedGrad(y.OutputGradient));
@@ -16,9 +18,11 @@ public sealed partial class Tensor
     /// <param name="axis">The axis to sum over; negative values count from the last axis.</param>
     /// <param name="keepDims">Keep the summed axis with length 1 instead of removing it.</param>
     /// <exception cref="ArgumentOutOfRangeException">The axis is out of range.</exception>
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public Tensor Sum(int axis, bool keepDims = false)
     {
-        int resolved = Shapes.NormalizeAxis(axis, Rank, nameof(Sum));
+        int resolved = Shapes.NormalizeAxis(axis, _shape, nameof(Sum));
+        CheckAlive(nameof(Sum));
         int[] keptShape = _shape.ToArray();
         keptShape[resolved] = 1;
         Tensor sum = Zeros(keptShape, DType);

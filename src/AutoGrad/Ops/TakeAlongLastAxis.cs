@@ -11,6 +11,7 @@ public sealed partial class Tensor
     /// <param name="indices">One index in [0, C) per row: as many as the elements of the result.</param>
     /// <exception cref="ArgumentException">The tensor is a scalar, or the number of indices is not the number of rows.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An index is outside [0, C).</exception>
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public Tensor TakeAlongLastAxis(ReadOnlySpan<int> indices)
     {
         int rows = Rank == 0 ? 0 : Shapes.ElementCount(_shape.AsSpan(0, Rank - 1));
@@ -32,6 +33,7 @@ public sealed partial class Tensor
             }
         }
 
+        CheckAlive(nameof(TakeAlongLastAxis));
         Tensor y = Empty(_shape[..^1], DType);
         if (DType == DType.Float32)
         {

@@ -9,7 +9,7 @@ public sealed partial class Tensor
     /// <remarks>Backward, from the saved output in one pass: <c>dx += dy · (1 − y²)</c>.</remarks>
     public Tensor Tanh()
     {
-        Tensor y = Map<TanhKernel>();
+        Tensor y = Map<TanhKernel>(nameof(Tanh));
         return Record(y, this, static (y, x) => x.AccumulateGrad<TanhGradient>(y.OutputGradient, y));
     }
 

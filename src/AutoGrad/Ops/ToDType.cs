@@ -7,13 +7,22 @@ public sealed partial class Tensor
     /// tensor when it already has that element type.
     /// </summary>
     /// <remarks>Backward: <c>dx += dy</c> converted back to the input's element type.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dtype"/> is not a defined element type.</exception>
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public Tensor ToDType(DType dtype)
     {
+        if (dtype is not (DType.Float32 or DType.Float64))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(dtype), dtype, $"ToDType: {(int)dtype} is not an element type (tensor of shape {Shapes.Format(_shape)}); use DType.Float32 or DType.Float64.");
+        }
+
         if (dtype == DType)
         {
             return this;
         }
 
+        CheckAlive(nameof(ToDType));
         Tensor y = Empty(_shape, dtype);
         if (dtype == DType.Float32)
         {

@@ -15,7 +15,11 @@ public sealed class CosineAnnealingSchedule : LearningRateSchedule
     public CosineAnnealingSchedule(Optimizer optimizer, int maxSteps, double minimumLearningRate = 0)
         : base(optimizer)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSteps);
+        if (maxSteps <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxSteps), maxSteps, $"CosineAnnealingSchedule: the number of steps T must be at least 1, got {maxSteps}.");
+        }
+
         if (!double.IsFinite(minimumLearningRate) || minimumLearningRate < 0)
         {
             throw new ArgumentOutOfRangeException(
@@ -33,6 +37,7 @@ public sealed class CosineAnnealingSchedule : LearningRateSchedule
     public double MinimumLearningRate { get; }
 
     /// <inheritdoc/>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epoch"/> is negative.</exception>
     public override double LearningRateAt(int epoch)
-        => MinimumLearningRate + ((BaseLearningRate - MinimumLearningRate) * (1 + Math.Cos(Math.PI * epoch / MaxSteps)) / 2);
+        => MinimumLearningRate + ((BaseLearningRate - MinimumLearningRate) * (1 + Math.Cos(Math.PI * CheckEpoch(epoch) / MaxSteps)) / 2);
 }

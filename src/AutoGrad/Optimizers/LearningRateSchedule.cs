@@ -32,5 +32,12 @@ public abstract class LearningRateSchedule
     }
 
     /// <summary>The learning rate at <paramref name="epoch"/> (0 gives <see cref="BaseLearningRate"/>), in closed form.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epoch"/> is negative.</exception>
     public abstract double LearningRateAt(int epoch);
+
+    /// <summary>Returns <paramref name="epoch"/>, after checking that it is not negative: for <see cref="LearningRateAt"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epoch"/> is negative.</exception>
+    protected int CheckEpoch(int epoch) => epoch >= 0
+        ? epoch
+        : throw new ArgumentOutOfRangeException(nameof(epoch), epoch, $"{GetType().Name}.LearningRateAt: epoch {epoch} is negative; epochs count from 0.");
 }

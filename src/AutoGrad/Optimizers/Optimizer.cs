@@ -16,6 +16,7 @@ public abstract class Optimizer
 
     /// <summary>Takes the parameters to update: distinct leaf tensors that require gradients.</summary>
     /// <exception cref="ArgumentException">The list is empty; a parameter is null, not a leaf requiring a gradient, or given twice; or the learning rate is invalid.</exception>
+    /// <exception cref="ObjectDisposedException">A parameter was disposed.</exception>
     protected Optimizer(IEnumerable<Tensor> parameters, double learningRate)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -33,6 +34,12 @@ public abstract class Optimizer
             {
                 throw new ArgumentException(
                     $"{Name}: parameter {i} (shape {Shapes.Format(p.Shape)}) must be a leaf with RequiresGrad set.", nameof(parameters));
+            }
+
+            if (p.IsDisposed)
+            {
+                throw new ObjectDisposedException(
+                    nameof(Tensor), $"{Name}: parameter {i} (shape {Shapes.Format(p.Shape)}) was disposed; create parameters outside any TensorScope.");
             }
 
             if (!seen.Add(p))
@@ -62,7 +69,20 @@ public abstract class Optimizer
     }
 
     /// <summary>What <see cref="Step"/> does when a gradient holds NaN or ±∞; <see cref="NonFiniteGradientPolicy.Throw"/> by default.</summary>
-    public NonFiniteGradientPolicy NonFiniteGradients { get; set; } = NonFiniteGradientPolicy.Throw;
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined policy.</exception>
+    public NonFiniteGradientPolicy NonFiniteGradients
+    {
+        get;
+        set
+        {
+            if (value is not (NonFiniteGradientPolicy.Throw or NonFiniteGradientPolicy.Skip))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"{Name}: {(int)value} is not a NonFiniteGradientPolicy; use Throw or Skip.");
+            }
+
+            field = value;
+        }
+    } = NonFiniteGradientPolicy.Throw;
 
     /// <summary>How many steps updated the parameters.</summary>
     public int StepCount { get; private set; }

@@ -14,7 +14,11 @@ public sealed class StepSchedule : LearningRateSchedule
     public StepSchedule(Optimizer optimizer, int stepSize, double gamma = 0.1)
         : base(optimizer)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stepSize);
+        if (stepSize <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(stepSize), stepSize, $"StepSchedule: the step size must be at least 1, got {stepSize}.");
+        }
+
         if (!double.IsFinite(gamma) || gamma < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(gamma), gamma, "StepSchedule: gamma must be finite and non-negative.");
@@ -31,5 +35,6 @@ public sealed class StepSchedule : LearningRateSchedule
     public double Gamma { get; }
 
     /// <inheritdoc/>
-    public override double LearningRateAt(int epoch) => BaseLearningRate * Math.Pow(Gamma, epoch / StepSize);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epoch"/> is negative.</exception>
+    public override double LearningRateAt(int epoch) => BaseLearningRate * Math.Pow(Gamma, CheckEpoch(epoch) / StepSize);
 }

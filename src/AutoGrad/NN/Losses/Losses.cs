@@ -15,11 +15,32 @@ public static partial class Losses
         _ => throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction."),
     };
 
-    /// <summary>Throws unless prediction and target are non-null and of equal shapes and element types.</summary>
-    private static void CheckSameShape(Tensor prediction, Tensor target, string loss, string predictionName = "prediction")
+    /// <summary>Throws <see cref="ObjectDisposedException"/> naming the loss if <paramref name="tensor"/> was disposed.</summary>
+    private static void CheckAlive(Tensor tensor, string loss)
     {
-        ArgumentNullException.ThrowIfNull(prediction);
+        if (tensor.IsDisposed)
+        {
+            throw new ObjectDisposedException(nameof(Tensor), $"{loss}: an operand of shape {Shapes.Format(tensor.Shape)} was disposed.");
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="reduction"/> is defined: before anything is computed.</summary>
+    private static void CheckReduction(Reduction reduction, string loss)
+    {
+        if (reduction is not (Reduction.Mean or Reduction.Sum or Reduction.None))
+        {
+            throw new ArgumentOutOfRangeException(nameof(reduction), reduction, $"{loss}: unknown reduction {(int)reduction}; use Mean, Sum or None.");
+        }
+    }
+
+    /// <summary>Throws unless prediction and target are non-null and of equal shapes and element types, and the reduction is defined.</summary>
+    private static void CheckSameShape(Tensor prediction, Tensor target, Reduction reduction, string loss, string predictionName = "prediction")
+    {
+        ArgumentNullException.ThrowIfNull(prediction, predictionName);
         ArgumentNullException.ThrowIfNull(target);
+        CheckReduction(reduction, loss);
+        CheckAlive(prediction, loss);
+        CheckAlive(target, loss);
         if (prediction.DType != target.DType)
         {
             throw new ArgumentException(
