@@ -73,13 +73,23 @@ public sealed partial class Tensor
     /// </summary>
     /// <exception cref="ArgumentException">The number of indices differs from <see cref="Rank"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An index is outside its axis.</exception>
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     [IndexerName("Element")] // "Item" is the PyTorch-named method below
-    public double this[params ReadOnlySpan<int> index] => ElementAt(FlatIndex(index));
+    public double this[params ReadOnlySpan<int> index]
+    {
+        get
+        {
+            CheckAlive("Indexer");
+            return ElementAt(FlatIndex(index));
+        }
+    }
 
     /// <summary>The value of a one-element tensor, widened to <see cref="double"/> (PyTorch's <c>item()</c>).</summary>
     /// <exception cref="InvalidOperationException">The tensor does not hold exactly one element.</exception>
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public double Item()
     {
+        CheckAlive(nameof(Item));
         if (ElementCount != 1)
         {
             throw new InvalidOperationException(
@@ -93,30 +103,42 @@ public sealed partial class Tensor
     /// Whether every element is finite (neither NaN nor ±∞); true for an empty tensor. Optimizers ask it of each
     /// gradient before they change anything.
     /// </summary>
-    public bool AllFinite() => ElementCount == 0 || DType switch
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
+    public bool AllFinite()
     {
-        // The largest magnitude is NaN when any element is NaN, and ∞ when any is infinite.
-        DType.Float32 => float.IsFinite(TensorPrimitives.MaxMagnitude(AsReadOnlySpan<float>())),
-        _ => double.IsFinite(TensorPrimitives.MaxMagnitude(AsReadOnlySpan<double>())),
-    };
+        CheckAlive(nameof(AllFinite));
+        return ElementCount == 0 || DType switch
+        {
+            // The largest magnitude is NaN when any element is NaN, and ∞ when any is infinite.
+            DType.Float32 => float.IsFinite(TensorPrimitives.MaxMagnitude(Elements<float>(nameof(AllFinite)))),
+            _ => double.IsFinite(TensorPrimitives.MaxMagnitude(Elements<double>(nameof(AllFinite)))),
+        };
+    }
 
     /// <summary>A copy of the elements in row-major order.</summary>
     /// <typeparam name="T"><see cref="float"/> for a <see cref="DType.Float32"/> tensor, <see cref="double"/> for <see cref="DType.Float64"/>.</typeparam>
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> is not the tensor's element type.</exception>
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public T[] ToArray<T>()
         where T : IFloatingPointIeee754<T>
-        => AsReadOnlySpan<T>().ToArray();
+        => Elements<T>(nameof(ToArray)).ToArray();
 
     /// <summary>The elements in row-major order, without copying.</summary>
     /// <typeparam name="T"><see cref="float"/> for a <see cref="DType.Float32"/> tensor, <see cref="double"/> for <see cref="DType.Float64"/>.</typeparam>
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> is not the tensor's element type.</exception>
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public ReadOnlySpan<T> AsReadOnlySpan<T>()
         where T : IFloatingPointIeee754<T>
+        => Elements<T>(nameof(AsReadOnlySpan));
+
+    /// <summary>The elements, for the public member <paramref name="op"/>, which errors name.</summary>
+    private ReadOnlySpan<T> Elements<T>(string op)
     {
+        CheckAlive(op);
         if (Storage is not T[] data)
         {
             throw new InvalidOperationException(
-                $"The tensor holds {DType.Name()} elements, not {typeof(T).Name}; convert it with ToDType first.");
+                $"{op}: the tensor of shape {Shapes.Format(_shape)} holds {DType.Name()} elements, not {typeof(T).Name}; convert it with ToDType first.");
         }
 
         return data;

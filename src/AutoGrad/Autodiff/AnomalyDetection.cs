@@ -55,19 +55,27 @@ internal static class AnomalyDetection
         set => t_inBackward = value;
     }
 
-    public static void Enter()
+    /// <summary>Begins detection on this thread; returns the depth of the new scope, for <see cref="Exit"/>.</summary>
+    public static int Enter()
     {
         if (t_depth++ == 0)
         {
             Interlocked.Increment(ref ThreadsDetecting.Value);
         }
+
+        return t_depth;
     }
 
-    public static void Exit()
+    /// <summary>Ends the scope of <paramref name="depth"/> and any left open inside it; nothing when it has ended already.</summary>
+    public static void Exit(int depth)
     {
-        if (--t_depth == 0)
+        if (t_depth >= depth && depth > 0)
         {
-            Interlocked.Decrement(ref ThreadsDetecting.Value);
+            t_depth = depth - 1;
+            if (t_depth == 0)
+            {
+                Interlocked.Decrement(ref ThreadsDetecting.Value);
+            }
         }
     }
 

@@ -8,20 +8,11 @@ namespace AutoGrad;
 /// </summary>
 public readonly struct AnomalyDetectionScope : IDisposable
 {
-    private readonly bool _active;
+    // How many scopes were open on the thread with this one; 0 for default(AnomalyDetectionScope), which does nothing.
+    private readonly int _depth;
 
-    internal AnomalyDetectionScope(bool active)
-    {
-        _active = active;
-        AnomalyDetection.Enter();
-    }
+    internal AnomalyDetectionScope(int depth) => _depth = depth;
 
-    /// <summary>Ends this scope's detection; scopes nest.</summary>
-    public void Dispose()
-    {
-        if (_active)
-        {
-            AnomalyDetection.Exit();
-        }
-    }
+    /// <summary>Ends this scope's detection (and that of scopes opened inside it and left open); scopes nest, and a second call does nothing.</summary>
+    public void Dispose() => AnomalyDetection.Exit(_depth);
 }

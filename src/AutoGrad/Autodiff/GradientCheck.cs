@@ -37,19 +37,21 @@ public static class GradientCheck
     /// <param name="function">A deterministic function of the inputs, evaluated several times.</param>
     /// <param name="inputs">The points at which to check; each must be float64.</param>
     /// <param name="epsilon">The finite-difference step.</param>
-    /// <exception cref="ArgumentException">An input is not float64, or <paramref name="epsilon"/> is not positive.</exception>
+    /// <exception cref="ArgumentException">An input is not float64, or <paramref name="epsilon"/> is not positive and finite.</exception>
+    /// <exception cref="ObjectDisposedException">An input was disposed.</exception>
     public static GradientCheckResult Run(Func<Tensor[], Tensor> function, Tensor[] inputs, double epsilon = DefaultEpsilon)
     {
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(inputs);
-        if (!(epsilon > 0))
+        if (!(epsilon > 0) || double.IsInfinity(epsilon))
         {
-            throw new ArgumentException($"GradientCheck: epsilon must be positive, got {epsilon}.", nameof(epsilon));
+            throw new ArgumentException($"GradientCheck: epsilon must be positive and finite, got {epsilon}.", nameof(epsilon));
         }
 
         foreach (Tensor input in inputs)
         {
             ArgumentNullException.ThrowIfNull(input, nameof(inputs));
+            input.CheckAlive(nameof(GradientCheck));
             if (input.DType != DType.Float64)
             {
                 throw new ArgumentException(

@@ -11,10 +11,12 @@ public sealed partial class Tensor
     /// Runs <paramref name="function"/> once on a copy of <paramref name="input"/> and walks its graph backward
     /// once per output element. An output that does not depend on the input gives a zero Jacobian.
     /// </remarks>
+    /// <exception cref="ObjectDisposedException"><paramref name="input"/> was disposed.</exception>
     public static Tensor Jacobian(Func<Tensor, Tensor> function, Tensor input)
     {
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(input);
+        input.CheckAlive(nameof(Jacobian));
         return Jacobians(inputs => function(inputs[0]), [input])[0];
     }
 

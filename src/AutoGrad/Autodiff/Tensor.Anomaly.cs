@@ -25,7 +25,7 @@ public sealed partial class Tensor
     /// recorded op (benchmarks/RESULTS.md gives the measured cost). Outside the scope, ops pay one read of a
     /// process-wide counter.</para>
     /// </remarks>
-    public static AnomalyDetectionScope DetectAnomaly() => new(active: true);
+    public static AnomalyDetectionScope DetectAnomaly() => new(AnomalyDetection.Enter());
 
     /// <summary>
     /// The gradients a walk over <paramref name="order"/> may change (leaves' and retained ones), copied, so that a

@@ -21,7 +21,11 @@ public static class TensorPool
         get;
         set
         {
-            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            if (value < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"TensorPool.MaxRetainedBytes must be 0 or more; got {value}.");
+            }
+
             field = value;
         }
     } = DefaultMaxRetainedBytes;

@@ -275,6 +275,25 @@ public sealed class AnomalyDetectionTests
     }
 
     [Test]
+    public void Disposing_a_scope_twice_or_an_outer_scope_first_leaves_detection_off()
+    {
+        AnomalyDetectionScope outer = Tensor.DetectAnomaly();
+        AnomalyDetectionScope inner = Tensor.DetectAnomaly();
+        outer.Dispose();
+        Assert.That(Tensor.IsAnomalyDetectionEnabled, Is.False, "the outer scope ends the inner one too");
+
+        inner.Dispose();
+        outer.Dispose();
+        Assert.That(Tensor.IsAnomalyDetectionEnabled, Is.False);
+        using (Tensor.DetectAnomaly())
+        {
+            Assert.That(Tensor.IsAnomalyDetectionEnabled, Is.True, "a stale Dispose ended nothing it did not begin");
+        }
+
+        Assert.That(Tensor.Zeros([1]).Log().AllFinite(), Is.False, "nothing is checked once every scope has ended");
+    }
+
+    [Test]
     public void Training_under_detection_gives_the_same_bits_as_without()
     {
         float[][] plain = Train(detect: false);

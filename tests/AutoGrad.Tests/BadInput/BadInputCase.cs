@@ -47,8 +47,7 @@ public enum BadInputKind
 /// <param name="Exception">The exact exception type expected.</param>
 /// <param name="Words">What the message must contain: the op's name and the shapes or values involved.</param>
 /// <param name="Arrange">Sets the case up in an <see cref="Arena"/> and returns the call that must throw.</param>
-/// <param name="KnownBug">A library bug, in a file this work may not change, that makes the case fail: the test is ignored with it as the reason.</param>
-public sealed record BadInputCase(string EntryPoint, BadInputKind Kind, string Description, Type Exception, string[] Words, Func<Arena, Action> Arrange, string? KnownBug = null)
+public sealed record BadInputCase(string EntryPoint, BadInputKind Kind, string Description, Type Exception, string[] Words, Func<Arena, Action> Arrange)
 {
     /// <summary>The test's name.</summary>
     public string Name => $"{EntryPoint}: {Description} ({Kind})";

@@ -246,9 +246,7 @@ public static partial class Catalogue
             thread.Join();
             return () => scope.Dispose();
         });
-        yield return Rejects<ArgumentOutOfRangeException>("TensorPool.set_MaxRetainedBytes", Size, "TensorPool.MaxRetainedBytes = -1", ["MaxRetainedBytes", "-1"], _ => () => TensorPool.MaxRetainedBytes = -1)
-            with
-        { KnownBug = "TensorPool.MaxRetainedBytes = -1 (Memory/TensorPool.cs) throws ArgumentOutOfRangeException.ThrowIfNegative's message, \"value ('-1') must be a non-negative value.\", which does not name the setting" };
+        yield return Rejects<ArgumentOutOfRangeException>("TensorPool.set_MaxRetainedBytes", Size, "TensorPool.MaxRetainedBytes = -1", ["MaxRetainedBytes", "-1"], _ => () => TensorPool.MaxRetainedBytes = -1);
         foreach (int degree in new[] { 0, -4 })
         {
             yield return Rejects<ArgumentOutOfRangeException>("Parallelism.set_MaxDegreeOfParallelism", Size, $"Parallelism.MaxDegreeOfParallelism = {degree}", ["MaxDegreeOfParallelism", $"{degree}"], a =>

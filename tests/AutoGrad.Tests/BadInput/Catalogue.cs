@@ -27,6 +27,8 @@ public static partial class Catalogue
         ["Tensor.NoGrad"] = "no arguments",
         ["Tensor.EnableGrad"] = "no arguments",
         ["GradModeScope.Dispose"] = "no arguments; a second call does nothing",
+        ["Tensor.DetectAnomaly"] = "no arguments",
+        ["AnomalyDetectionScope.Dispose"] = "no arguments; a second call does nothing (AnomalyDetectionTests)",
         ["Tensor.ZeroGrad"] = "only a bool; does nothing without a gradient",
         ["Tensor.RetainGrad"] = "no arguments; on a leaf it does nothing, as in PyTorch",
         ["Tensor.Scope"] = "no arguments",
