@@ -24,24 +24,25 @@ public static class Shapes
     /// <exception cref="ArgumentException">A length is negative, or the elements would not fit in an array; the message names <paramref name="op"/> when given.</exception>
     internal static int ElementCount(ReadOnlySpan<int> shape, string paramName = "shape", string? op = null)
     {
-        string prefix = op is null ? "Shape" : $"{op}: shape";
         long count = 1;
         foreach (int length in shape)
         {
             if (length < 0)
             {
-                throw new ArgumentException($"{prefix} {Format(shape)} has a negative length.", paramName);
+                throw new ArgumentException($"{ShapeOf(op)} {Format(shape)} has a negative length.", paramName);
             }
 
             count *= length;
             if (count > Array.MaxLength)
             {
-                throw new ArgumentException($"{prefix} {Format(shape)} has more elements than an array can hold.", paramName);
+                throw new ArgumentException($"{ShapeOf(op)} {Format(shape)} has more elements than an array can hold.", paramName);
             }
         }
 
         return (int)count;
     }
+
+    private static string ShapeOf(string? op) => op is null ? "Shape" : $"{op}: shape";
 
     /// <summary>
     /// The NumPy broadcast of two shapes: aligned from the right, each pair of lengths must be equal

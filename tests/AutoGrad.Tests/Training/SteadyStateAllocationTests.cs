@@ -69,6 +69,22 @@ public sealed class SteadyStateAllocationTests
     }
 
     [Test]
+    public void Recording_an_op_allocates_only_its_result_and_its_record()
+    {
+        Tensor x = Tensor.Create([1f, 2f, 3f]).RequireGrad();
+        Tensor y = Tensor.Create([4f, 5f, 6f]);
+
+        (double add, long addBuffers) = Measure(() => x.Add(y));
+        (double addScalar, long addScalarBuffers) = Measure(() => _ = x + 1);
+
+        // The result tensor, its shape and the record: 168 B for x.Add(y) by BenchmarkDotNet (RecordAddInScope), and
+        // the scalar tensor besides for x + 1. A bound a little above, so that one more object per op fails.
+        Assert.That(add, Is.LessThanOrEqualTo(184), "bytes per x.Add(y)");
+        Assert.That(addScalar, Is.LessThanOrEqualTo(320), "bytes per x + 1");
+        Assert.That(addBuffers + addScalarBuffers, Is.Zero, "tensor buffers allocated after warm-up");
+    }
+
+    [Test]
     public void Without_a_scope_each_step_allocates_its_tensors_again()
     {
         // The control: the measurement sees tensor memory when the loop does not give it back.
