@@ -27,10 +27,26 @@ internal static class AnomalyDetection
     // sites every step, so each code location is resolved once.
     private static readonly ConcurrentDictionary<(MethodBase Method, int Offset), CallSite> CallSites = new();
 
+    private static readonly Dictionary<string, string> OperatorNames = new()
+    {
+        ["op_Addition"] = "operator +",
+        ["op_Subtraction"] = "operator −",
+        ["op_Multiply"] = "operator *",
+        ["op_Division"] = "operator /",
+        ["op_UnaryNegation"] = "unary operator −",
+    };
+
     private static readonly Assembly Library = typeof(Tensor).Assembly;
 
     [ThreadStatic]
     private static int t_depth;
+
+    // The serial number of each scope open on the thread, outermost first, so that a stale Dispose ends nothing.
+    [ThreadStatic]
+    private static List<int>? t_openScopes;
+
+    [ThreadStatic]
+    private static int t_lastSerial;
 
     [ThreadStatic]
     private static bool t_inBackward;
@@ -55,23 +71,30 @@ internal static class AnomalyDetection
         set => t_inBackward = value;
     }
 
-    /// <summary>Begins detection on this thread; returns the depth of the new scope, for <see cref="Exit"/>.</summary>
-    public static int Enter()
+    /// <summary>Begins detection on this thread; returns the new scope's depth and serial number, for <see cref="Exit"/>.</summary>
+    public static (int Depth, int Serial) Enter()
     {
+        List<int> open = t_openScopes ??= [];
+        open.Add(++t_lastSerial);
         if (t_depth++ == 0)
         {
             Interlocked.Increment(ref ThreadsDetecting.Value);
         }
 
-        return t_depth;
+        return (t_depth, t_lastSerial);
     }
 
-    /// <summary>Ends the scope of <paramref name="depth"/> and any left open inside it; nothing when it has ended already.</summary>
-    public static void Exit(int depth)
+    /// <summary>
+    /// Ends the scope of <paramref name="depth"/> and <paramref name="serial"/>, and any left open inside it; nothing when
+    /// it has ended already.
+    /// </summary>
+    public static void Exit(int depth, int serial)
     {
-        if (t_depth >= depth && depth > 0)
+        List<int>? open = t_openScopes;
+        if (open is not null && depth <= open.Count && open[depth - 1] == serial)
         {
-            t_depth = depth - 1;
+            open.RemoveRange(depth - 1, open.Count - depth + 1);
+            t_depth = open.Count;
             if (t_depth == 0)
             {
                 Interlocked.Decrement(ref ThreadsDetecting.Value);
@@ -84,7 +107,8 @@ internal static class AnomalyDetection
     {
         if (IsEnabled)
         {
-            Origins.AddOrUpdate(entry, new OpOrigin(op, FindCallSite()));
+            (CallSite? site, MethodBase? via) = FindCallSite();
+            Origins.AddOrUpdate(entry, new OpOrigin(op, site, via));
         }
     }
 
@@ -99,10 +123,10 @@ internal static class AnomalyDetection
             return;
         }
 
-        double value = result[Unravel(index, result.Shape)];
-        CallSite? site = FindCallSite();
+        double value = ValueAt(result, index);
+        (CallSite? site, MethodBase? via) = FindCallSite();
         var message = new StringBuilder().Append(CultureInfo.InvariantCulture, $"Anomaly detection: {op} produced {Describe(value)} at index {FormatIndex(index, result.Shape)} of its result of shape {Shapes.Format(result.Shape)}");
-        AppendSite(message, site, op, "; called");
+        AppendSite(message, site, via, op, "; called");
         message.Append('.');
         AppendInputs(message, op, [a, b, c]);
         throw new AnomalyException(message.ToString(), value, op, inBackward: false, site?.File, site?.Line ?? 0, result.Shape.ToArray(), index);
@@ -119,7 +143,7 @@ internal static class AnomalyDetection
             return;
         }
 
-        double value = gradient[Unravel(index, gradient.Shape)];
+        double value = ValueAt(gradient, index);
         OpOrigin? origin = OriginOf(entry);
         string op = origin?.Op ?? "an op";
         var message = new StringBuilder().Append(CultureInfo.InvariantCulture, $"Anomaly detection: the backward rule of {op}");
@@ -129,13 +153,13 @@ internal static class AnomalyDetection
         }
         else
         {
-            AppendSite(message, origin.Site, op, ", recorded");
+            AppendSite(message, origin.Site, origin.Via, op, ", recorded");
         }
 
         message.Append(CultureInfo.InvariantCulture, $", produced {Describe(value)} at index {FormatIndex(index, gradient.Shape)} of the gradient of its input {inputIndex} (shape {Shapes.Format(gradient.Shape)})");
         if (!input.IsDisposed)
         {
-            message.Append(CultureInfo.InvariantCulture, $", where that input is {Describe(input[Unravel(index, input.Shape)])}");
+            message.Append(CultureInfo.InvariantCulture, $", where that input is {Describe(ValueAt(input, index))}");
         }
 
         message.Append(". The gradient flowing into the op was finite, so its derivative is undefined or overflows there. No gradient was changed.");
@@ -150,7 +174,7 @@ internal static class AnomalyDetection
             return;
         }
 
-        double value = gradient[Unravel(index, gradient.Shape)];
+        double value = ValueAt(gradient, index);
         throw new AnomalyException(
             string.Create(CultureInfo.InvariantCulture, $"Anomaly detection: Backward: {what} of shape {Shapes.Format(gradient.Shape)} holds {Describe(value)} at index {FormatIndex(index, gradient.Shape)}. No gradient was changed."),
             value,
@@ -163,19 +187,29 @@ internal static class AnomalyDetection
     }
 
     /// <summary>The row-major index of the first NaN, else of the first ±∞, else null.</summary>
-    private static int? FirstNonFinite(Tensor tensor)
+    private static int? FirstNonFinite(Tensor tensor) => tensor.ElementCount == 0 ? null : tensor.DType == DType.Float32
+        ? FirstNonFinite(tensor.AsReadOnlySpan<float>())
+        : FirstNonFinite(tensor.AsReadOnlySpan<double>());
+
+    private static int? FirstNonFinite<T>(ReadOnlySpan<T> values)
+        where T : IFloatingPointIeee754<T>
     {
-        if (tensor.ElementCount == 0)
+        // One vectorized pass: the index of the largest magnitude is that of the first NaN when there is one, else that
+        // of an infinity when there is one; of −∞ and +∞ it prefers +∞, so look for an earlier −∞.
+        int index = TensorPrimitives.IndexOfMaxMagnitude(values);
+        T value = values[index];
+        if (T.IsFinite(value))
         {
             return null;
         }
 
-        // The index of the largest magnitude is that of the first NaN when there is one, else of the first ±∞ when there is one.
-        int index = tensor.DType == DType.Float32
-            ? TensorPrimitives.IndexOfMaxMagnitude(tensor.AsReadOnlySpan<float>())
-            : TensorPrimitives.IndexOfMaxMagnitude(tensor.AsReadOnlySpan<double>());
-        return double.IsFinite(tensor[Unravel(index, tensor.Shape)]) ? null : index;
+        int opposite = T.IsNaN(value) ? -1 : values[..index].IndexOf(-value);
+        return opposite >= 0 ? opposite : index;
     }
+
+    private static double ValueAt(Tensor tensor, int index) => tensor.DType == DType.Float32
+        ? tensor.AsReadOnlySpan<float>()[index]
+        : tensor.AsReadOnlySpan<double>()[index];
 
     private static void AppendInputs(StringBuilder message, string op, Tensor?[] inputs)
     {
@@ -183,7 +217,7 @@ internal static class AnomalyDetection
         {
             if (inputs[i] is { IsDisposed: false } input && FirstNonFinite(input) is int bad)
             {
-                message.Append(CultureInfo.InvariantCulture, $" Its input {i} (shape {Shapes.Format(input.Shape)}) already held {Describe(input[Unravel(bad, input.Shape)])} at index {FormatIndex(bad, input.Shape)}: ");
+                message.Append(CultureInfo.InvariantCulture, $" Its input {i} (shape {Shapes.Format(input.Shape)}) already held {Describe(ValueAt(input, bad))} at index {FormatIndex(bad, input.Shape)}: ");
                 message.Append(CultureInfo.InvariantCulture, $"the value came in from data, a parameter, or an op run outside DetectAnomaly, not from {op}.");
                 return;
             }
@@ -192,18 +226,18 @@ internal static class AnomalyDetection
         message.Append(CultureInfo.InvariantCulture, $" Its inputs were finite, so {op} overflowed or was undefined there.");
     }
 
-    private static void AppendSite(StringBuilder message, CallSite? site, string op, string verb)
+    private static void AppendSite(StringBuilder message, CallSite? site, MethodBase? via, string op, string verb)
     {
-        if (site is null)
+        message.Append(verb);
+        if (via is not null && NameOf(via) is string viaName && viaName != $"Tensor.{op}")
         {
-            message.Append(verb).Append(" from a place the stack trace does not show");
-            return;
+            message.Append(" through ").Append(viaName);
         }
 
-        message.Append(verb);
-        if (site.Via is not null && site.Via != $"Tensor.{op}")
+        if (site is null)
         {
-            message.Append(" through ").Append(site.Via);
+            message.Append(" from code the stack trace does not show");
+            return;
         }
 
         message.Append(" in ").Append(site.Method);
@@ -214,15 +248,15 @@ internal static class AnomalyDetection
     }
 
     /// <summary>
-    /// The first frame of the stack outside AutoGrad: the user's code that called the op, directly or through a module
-    /// or an operator; with the last AutoGrad method on the way (what the user called).
+    /// The first frame of the stack outside AutoGrad, which is the user's code that called the op (directly, through an
+    /// operator or through a module); and the last AutoGrad method on the way there, the one the user called.
     /// </summary>
     [UnconditionalSuppressMessage(
         "Trimming",
         "IL2026",
-        Justification = "The method of a frame only tells AutoGrad's frames from the caller's and keys a cache; where trimming removed it, no call site is given.")]
+        Justification = "The method of a frame only tells AutoGrad's frames from the caller's and keys a cache; where trimming removed it, the frame is passed over.")]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static CallSite? FindCallSite()
+    private static (CallSite? Site, MethodBase? Via) FindCallSite()
     {
         var trace = new StackTrace(1, fNeedFileInfo: false);
         MethodBase? via = null;
@@ -232,7 +266,7 @@ internal static class AnomalyDetection
             MethodBase? method = frame.GetMethod();
             if (method is null)
             {
-                return null;
+                continue;
             }
 
             if (method.DeclaringType?.Assembly == Library)
@@ -241,28 +275,35 @@ internal static class AnomalyDetection
                 continue;
             }
 
+            // The call site of one code location is always the same; the AutoGrad method it reaches may not be (a
+            // virtual Forward), so only the former is cached.
             var key = (method, frame.GetILOffset());
             if (!CallSites.TryGetValue(key, out CallSite? site))
             {
                 // The same skip as the trace above, so frame i is the same frame, now with its source line.
                 StackFrame resolved = new StackTrace(1, fNeedFileInfo: true).GetFrame(i)!;
-                site = new CallSite(NameOf(method), resolved.GetFileName(), resolved.GetFileLineNumber(), via is null ? null : NameOf(via));
+                site = new CallSite(NameOf(method), resolved.GetFileName(), resolved.GetFileLineNumber());
                 CallSites.TryAdd(key, site);
             }
 
-            return site;
+            return (site, via);
         }
 
-        return null;
+        return (null, via);
     }
 
-    /// <summary><c>Type.Method</c>, naming a lambda or local function after the code that holds it.</summary>
+    /// <summary><c>Type.Method</c>, naming a lambda or local function after the code that holds it, and an operator by its symbol.</summary>
     private static string NameOf(MethodBase method)
     {
         Type? type = method.DeclaringType;
         while (type is { DeclaringType: not null } && type.Name.StartsWith('<'))
         {
             type = type.DeclaringType; // a closure class: name the class the code was written in
+        }
+
+        if (OperatorNames.TryGetValue(method.Name, out string? symbol))
+        {
+            return symbol;
         }
 
         string name = ReadableName(method.Name);
@@ -313,8 +354,7 @@ internal static class AnomalyDetection
 /// <param name="Method">The user's method, as <c>Type.Method</c>.</param>
 /// <param name="File">Its source file, when symbols are present.</param>
 /// <param name="Line">Its source line, 0 without symbols.</param>
-/// <param name="Via">The AutoGrad method the user called, when it is not the op itself (a module, an operator).</param>
-internal sealed record CallSite(string Method, string? File, int Line, string? Via);
+internal sealed record CallSite(string Method, string? File, int Line);
 
-/// <summary>The op that made a record, and where it was called.</summary>
-internal sealed record OpOrigin(string Op, CallSite? Site);
+/// <summary>The op that made a record, where the user's code called it, and the AutoGrad method that code called (the op itself, an operator, a module).</summary>
+internal sealed record OpOrigin(string Op, CallSite? Site, MethodBase? Via);

@@ -26,27 +26,27 @@ internal abstract class TapeEntry(Tensor output)
     {
         if (IsReleased)
         {
-            throw new InvalidOperationException(
-                "Backward: part of this graph was released by an earlier Backward. "
-                + "Pass retainGraph: true to the earlier call to walk the graph more than once.");
+            throw ReleasedError();
         }
 
         Run();
     }
 
     /// <summary>
-    /// Throws if a tensor the rule would read was changed in place or disposed since the op ran: Backward asks every
-    /// record before it runs any, so that such a failure changes no gradient.
+    /// Throws if the record was released, or a tensor the rule would read was changed in place or disposed since the op
+    /// ran: Backward asks every record before it runs any, so that such a failure changes no gradient.
     /// </summary>
-    /// <exception cref="InvalidOperationException">A saved tensor was changed in place.</exception>
+    /// <exception cref="InvalidOperationException">The record was released, or a saved tensor was changed in place.</exception>
     /// <exception cref="ObjectDisposedException">A saved tensor was disposed.</exception>
     public void CheckSaved()
     {
-        if (!IsReleased)
+        if (IsReleased)
         {
-            CheckUnchanged(Output, _outputVersion);
-            CheckInputs();
+            throw ReleasedError();
         }
+
+        CheckUnchanged(Output, _outputVersion);
+        CheckInputs();
     }
 
     /// <summary>Drops the references to the inputs and the rule, so a walked graph frees its memory.</summary>
@@ -55,6 +55,10 @@ internal abstract class TapeEntry(Tensor output)
         IsReleased = true;
         DropInputs();
     }
+
+    private static InvalidOperationException ReleasedError() => new(
+        "Backward: part of this graph was released by an earlier Backward. "
+        + "Pass retainGraph: true to the earlier call to walk the graph more than once.");
 
     /// <summary>Throws when <paramref name="saved"/> was disposed, or modified in place since the op recorded it.</summary>
     protected static void CheckUnchanged(Tensor? saved, int version)

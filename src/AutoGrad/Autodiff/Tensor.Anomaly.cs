@@ -29,17 +29,17 @@ public sealed partial class Tensor
 
     /// <summary>
     /// The gradients a walk over <paramref name="order"/> may change (leaves' and retained ones), copied, so that a
-    /// walk stopped by anomaly detection can put them back.
+    /// walk stopped by anomaly detection can put them back; throws first if one of them is already not finite.
     /// </summary>
-    private static List<(Tensor Owner, Array? Copy)> SaveGradients(List<TapeEntry> order)
+    private static List<SavedGradient> SaveGradients(List<TapeEntry> order)
     {
-        var saved = new List<(Tensor, Array?)>();
+        var saved = new List<SavedGradient>();
         var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
         foreach (TapeEntry entry in order)
         {
             if (entry.Output._retainsGrad && seen.Add(entry.Output))
             {
-                saved.Add((entry.Output, entry.Output._retainedGrad?.Storage.Clone() as Array));
+                saved.Add(new SavedGradient(entry.Output, entry.Output._retainedGrad));
             }
 
             for (int i = 0; i < entry.InputCount; i++)
@@ -51,7 +51,7 @@ public sealed partial class Tensor
                         AnomalyDetection.CheckIncoming(leaf._grad, "the gradient a leaf accumulated before (call ZeroGrad between steps)");
                     }
 
-                    saved.Add((leaf, leaf._grad?.Storage.Clone() as Array));
+                    saved.Add(new SavedGradient(leaf, leaf._grad));
                 }
             }
         }
@@ -59,19 +59,20 @@ public sealed partial class Tensor
         return saved;
     }
 
-    private static void RestoreGradients(List<(Tensor Owner, Array? Copy)> saved)
+    private static void RestoreGradients(List<SavedGradient> saved)
     {
-        foreach ((Tensor owner, Array? copy) in saved)
+        foreach (SavedGradient save in saved)
         {
-            ref Tensor? gradient = ref owner.IsLeaf ? ref owner._grad : ref owner._retainedGrad;
-            if (copy is null)
+            ref Tensor? gradient = ref save.Owner.IsLeaf ? ref save.Owner._grad : ref save.Owner._retainedGrad;
+            if (gradient != save.Gradient)
             {
                 gradient?.Dispose();
-                gradient = null;
+                gradient = save.Gradient;
             }
-            else
+
+            if (save.Values is not null)
             {
-                Array.Copy(copy, gradient!.Storage, copy.Length);
+                Array.Copy(save.Values, gradient!.Storage, save.Values.Length);
             }
         }
     }
@@ -86,5 +87,15 @@ public sealed partial class Tensor
                 AnomalyDetection.CheckBackward(entry, i, input, gradient);
             }
         }
+    }
+
+    /// <summary>A gradient as a walk found it: the tensor that held it (or null) and a copy of its values.</summary>
+    private sealed class SavedGradient(Tensor owner, Tensor? gradient)
+    {
+        public Tensor Owner { get; } = owner;
+
+        public Tensor? Gradient { get; } = gradient;
+
+        public Array? Values { get; } = gradient?.Storage.Clone() as Array;
     }
 }

@@ -123,6 +123,10 @@ public sealed partial class Tensor
     /// <exception cref="ObjectDisposedException">
     /// <paramref name="gradient"/>, or a tensor an op saved, was disposed (<see cref="TensorScope"/>); no gradient has changed.
     /// </exception>
+    /// <exception cref="AnomalyException">
+    /// Inside <see cref="DetectAnomaly"/>: a backward rule produced NaN or ±∞, or a gradient entering the walk held one;
+    /// every gradient is as it was before the call, and the graph is kept.
+    /// </exception>
     public void Backward(Tensor? gradient = null, bool retainGraph = false) => BackwardInto(gradient, retainGraph, onlyInto: null);
 
     /// <summary>
@@ -189,7 +193,9 @@ public sealed partial class Tensor
     {
         List<TapeEntry> order = GraphOrder.From(root);
         bool detectAnomaly = AnomalyDetection.IsEnabled;
-        List<(Tensor Owner, Array? Copy)>? savedGradients = null;
+        bool outerInBackward = AnomalyDetection.InBackward;
+        List<SavedGradient>? savedGradients = null;
+        List<TapeEntry>? walked = null;
         bool completed = false;
         try
         {
@@ -201,6 +207,7 @@ public sealed partial class Tensor
             if (detectAnomaly)
             {
                 savedGradients = SaveGradients(order);
+                walked = [];
                 AnomalyDetection.InBackward = true;
             }
 
@@ -216,23 +223,24 @@ public sealed partial class Tensor
                 }
 
                 entry.Backward();
-                if (detectAnomaly)
+                if (walked is not null)
                 {
                     CheckRuleGradients(entry);
+                    walked.Add(entry);
                 }
 
                 scratch.DisposeOwned();
                 entry.Output.EndWorkingGradient();
-                if (!retainGraph && !detectAnomaly)
+                if (!retainGraph && walked is null)
                 {
                     entry.Release();
                 }
             }
 
-            if (!retainGraph && detectAnomaly)
+            if (!retainGraph && walked is not null)
             {
                 // Released only now, so that a walk stopped by an anomaly leaves the graph as it found it.
-                foreach (TapeEntry entry in order)
+                foreach (TapeEntry entry in walked)
                 {
                     entry.Release();
                 }
@@ -257,10 +265,7 @@ public sealed partial class Tensor
                 }
             }
 
-            if (detectAnomaly)
-            {
-                AnomalyDetection.InBackward = false;
-            }
+            AnomalyDetection.InBackward = outerInBackward;
 
             GraphOrder.Return(order);
         }

@@ -100,7 +100,7 @@ public sealed class AnomalyDetectionTests
             Assert.That(error.Operation, Is.EqualTo("Divide"));
             Assert.That(error.SourceLine, Is.EqualTo(line));
             Assert.That(error.OffendingNumber, Is.NaN);
-            Assert.That(error.Message, Does.Contain("through Tensor.op_Division"));
+            Assert.That(error.Message, Does.Contain("through operator /"));
         }
     }
 
@@ -275,6 +275,61 @@ public sealed class AnomalyDetectionTests
     }
 
     [Test]
+    public void One_call_site_reaching_different_modules_names_each_one()
+    {
+        Module[] layers = [new Linear(2, 2, new RandomSource(1)), new Relu()];
+        Tensor input = Tensor.Create(new[] { float.NaN, 1f }, [1, 2]);
+        var through = new List<string>();
+
+        using (Tensor.DetectAnomaly())
+        {
+            foreach (Module layer in layers)
+            {
+                through.Add(Assert.Throws<AnomalyException>(() => layer.Forward(input))!.Message);
+            }
+        }
+
+        Assert.That(through[0], Does.Contain("through Linear.Forward"));
+        Assert.That(through[1], Does.Contain("through Relu.Forward"));
+    }
+
+    [Test]
+    public void The_first_infinity_is_reported_whatever_its_sign()
+    {
+        Tensor x = Tensor.Create(new[] { 1.0, double.NegativeInfinity, double.PositiveInfinity });
+
+        using (Tensor.DetectAnomaly())
+        {
+            var error = Assert.Throws<AnomalyException>(() => x.Negate())!;
+
+            Assert.That(error.ElementIndex, Is.EqualTo(1));
+            Assert.That(error.OffendingNumber, Is.EqualTo(double.PositiveInfinity), "−(−∞)");
+        }
+    }
+
+    [Test]
+    public void A_stale_Dispose_ends_no_later_scope_and_another_thread_may_not_end_one()
+    {
+        AnomalyDetectionScope first = Tensor.DetectAnomaly();
+        first.Dispose();
+        using (Tensor.DetectAnomaly())
+        {
+            first.Dispose();
+            Assert.That(Tensor.IsAnomalyDetectionEnabled, Is.True, "the second scope, at the same depth, is still open");
+
+            AnomalyDetectionScope current = Tensor.DetectAnomaly();
+            Exception? fromOtherThread = null;
+            var other = new Thread(() => fromOtherThread = Catch(current.Dispose));
+            other.Start();
+            other.Join();
+            Assert.That(fromOtherThread, Is.InstanceOf<InvalidOperationException>().With.Message.Contain("another thread"));
+            current.Dispose();
+        }
+
+        Assert.That(Tensor.IsAnomalyDetectionEnabled, Is.False);
+    }
+
+    [Test]
     public void Disposing_a_scope_twice_or_an_outer_scope_first_leaves_detection_off()
     {
         AnomalyDetectionScope outer = Tensor.DetectAnomaly();
@@ -322,4 +377,17 @@ public sealed class AnomalyDetectionTests
     }
 
     private static int Line([CallerLineNumber] int line = 0) => line;
+
+    private static InvalidOperationException? Catch(Action action)
+    {
+        try
+        {
+            action();
+            return null;
+        }
+        catch (InvalidOperationException e)
+        {
+            return e;
+        }
+    }
 }

@@ -19,6 +19,20 @@ public sealed class TapeTests
     }
 
     [Test]
+    public void A_walk_through_a_released_part_of_a_graph_fails_before_changing_any_gradient()
+    {
+        Tensor leaf = Tensor.Create(new[] { 1.0, 2.0 }).RequireGrad();
+        Tensor w = Tensor.Create(new[] { 3.0, 4.0 }).RequireGrad();
+        Tensor hidden = leaf.Exp();
+        hidden.Sum().Backward(); // releases Exp's record
+
+        Tensor loss = (hidden * w).Sum(); // Multiply's rule would reach w before Exp's released record
+        Assert.That(() => loss.Backward(), Throws.InvalidOperationException.With.Message.Contain("released"));
+
+        Assert.That(w.Grad, Is.Null, "no gradient changed");
+    }
+
+    [Test]
     public void A_tensor_used_twice_receives_the_sum_of_both_gradients()
     {
         Tensor x = Tensor.Create(new[] { 1.5, -2.0 }).RequireGrad();
