@@ -44,7 +44,7 @@ public sealed partial class Tensor
 
     private static Tensor FullCore(ReadOnlySpan<int> shape, double value, DType dtype, string op)
     {
-        Tensor result = Empty(CheckedShape(shape, op), CheckedDType(dtype, op));
+        Tensor result = Empty(CheckedShape(shape, op, out int count), count, DTypes.CheckDefined(dtype, op));
         if (dtype == DType.Float32)
         {
             result.AsSpan<float>().Fill((float)value);
@@ -100,7 +100,7 @@ public sealed partial class Tensor
                 $"Arange: start {start}, stop {stop} and step {step} give {count} elements, more than an array can hold.", nameof(stop));
         }
 
-        Tensor result = Empty([(int)count], CheckedDType(dtype, nameof(Arange)));
+        Tensor result = Empty([(int)count], DTypes.CheckDefined(dtype, nameof(Arange)));
         for (int i = 0; i < count; i++)
         {
             result.SetElement(i, start + (i * step));
@@ -122,18 +122,9 @@ public sealed partial class Tensor
     public static Tensor RandomNormal(ReadOnlySpan<int> shape, RandomSource random, double mean = 0, double standardDeviation = 1, DType dtype = DType.Float32)
     {
         ArgumentNullException.ThrowIfNull(random);
-        if (!double.IsFinite(mean))
-        {
-            throw new ArgumentOutOfRangeException(nameof(mean), mean, $"RandomNormal: the mean must be finite, got {mean}.");
-        }
+        RandomArguments.CheckNormal(mean, standardDeviation, nameof(RandomNormal), shape);
 
-        if (!double.IsFinite(standardDeviation) || standardDeviation < 0)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(standardDeviation), standardDeviation, $"RandomNormal: the standard deviation must be finite and non-negative, got {standardDeviation}.");
-        }
-
-        Tensor result = Empty(CheckedShape(shape, nameof(RandomNormal)), CheckedDType(dtype, nameof(RandomNormal)));
+        Tensor result = Empty(CheckedShape(shape, nameof(RandomNormal), out int count), count, DTypes.CheckDefined(dtype, nameof(RandomNormal)));
         for (int i = 0; i < result.ElementCount; i++)
         {
             result.SetElement(i, mean + (standardDeviation * random.NextNormal()));
@@ -152,14 +143,9 @@ public sealed partial class Tensor
     public static Tensor RandomUniform(ReadOnlySpan<int> shape, RandomSource random, double low = 0, double high = 1, DType dtype = DType.Float32)
     {
         ArgumentNullException.ThrowIfNull(random);
-        if (!double.IsFinite(low) || !double.IsFinite(high) || low > high)
-        {
-            throw new ArgumentOutOfRangeException(
-                double.IsFinite(low) ? nameof(high) : nameof(low), double.IsFinite(low) ? high : low,
-                $"RandomUniform: the bounds low {low} and high {high} must be finite, with low ≤ high.");
-        }
+        RandomArguments.CheckUniform(low, high, nameof(RandomUniform), shape);
 
-        Tensor result = Empty(CheckedShape(shape, nameof(RandomUniform)), CheckedDType(dtype, nameof(RandomUniform)));
+        Tensor result = Empty(CheckedShape(shape, nameof(RandomUniform), out int count), count, DTypes.CheckDefined(dtype, nameof(RandomUniform)));
         for (int i = 0; i < result.ElementCount; i++)
         {
             double value = low + ((high - low) * random.NextDouble());
@@ -176,7 +162,10 @@ public sealed partial class Tensor
     }
 
     /// <summary>An uninitialized tensor that an op is about to overwrite completely.</summary>
-    internal static Tensor Empty(int[] shape, DType dtype)
+    internal static Tensor Empty(int[] shape, DType dtype) => Empty(shape, Shapes.ElementCount(shape), dtype);
+
+    /// <summary>As <see cref="Empty(int[], DType)"/>, given the element count of a shape the caller has already checked (counted once).</summary>
+    private static Tensor Empty(int[] shape, int count, DType dtype)
     {
         BufferPool pool = BufferPool.Current;
         ScopeFrame? owner = pool.InnermostScope;
@@ -188,7 +177,6 @@ public sealed partial class Tensor
             return reused;
         }
 
-        int count = Shapes.ElementCount(shape);
         Array storage = dtype == DType.Float32 ? pool.Rent<float>(count) : pool.Rent<double>(count);
         return new(storage, shape, owner);
     }
@@ -205,18 +193,17 @@ public sealed partial class Tensor
         }
     }
 
-    /// <summary>The shape as an array, after checking its lengths; the message names <paramref name="op"/>.</summary>
-    private static int[] CheckedShape(ReadOnlySpan<int> shape, string op)
+    /// <summary>The shape as an array, after checking its lengths, with its element count; the message names <paramref name="op"/>.</summary>
+    private static int[] CheckedShape(ReadOnlySpan<int> shape, string op, out int count)
     {
-        _ = Shapes.ElementCount(shape, nameof(shape), op);
+        count = Shapes.ElementCount(shape, nameof(shape), op);
         return shape.ToArray();
     }
 
-    /// <summary>Throws unless <paramref name="dtype"/> is a defined element type: an undefined one must not become float64 silently.</summary>
-    private static DType CheckedDType(DType dtype, string op) => dtype is DType.Float32 or DType.Float64
-        ? dtype
-        : throw new ArgumentOutOfRangeException(nameof(dtype), dtype, $"{op}: {(int)dtype} is not an element type; use DType.Float32 or DType.Float64.");
-
+    /// <summary>
+    /// Returns <paramref name="value"/>, after checking it is not null (the exception names the caller's argument): the one
+    /// null check of Tensor's expression-bodied members, the factories here and the operators.
+    /// </summary>
     private static T NotNull<T>(T value, [CallerArgumentExpression(nameof(value))] string? name = null)
         where T : class
     {
@@ -254,5 +241,41 @@ public sealed partial class Tensor
         }
 
         return new Tensor(data, [rows, columns]);
+    }
+}
+
+/// <summary>
+/// The checks of a distribution's parameters, in one wording for <see cref="Tensor.RandomUniform"/>,
+/// <see cref="Tensor.RandomNormal"/> and the initializers of <see cref="NN.Init"/> that draw from them.
+/// </summary>
+internal static class RandomArguments
+{
+    /// <summary>Throws unless <paramref name="low"/> and <paramref name="high"/> are finite with low ≤ high; the message names <paramref name="op"/> and the shape.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A bound is not finite, or <paramref name="low"/> is above <paramref name="high"/>.</exception>
+    public static void CheckUniform(double low, double high, string op, ReadOnlySpan<int> shape)
+    {
+        if (!double.IsFinite(low) || !double.IsFinite(high) || low > high)
+        {
+            throw new ArgumentOutOfRangeException(
+                double.IsFinite(low) ? nameof(high) : nameof(low), double.IsFinite(low) ? high : low,
+                $"{op}: the bounds low {low} and high {high} (shape {Shapes.Format(shape)}) must be finite, with low ≤ high.");
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="mean"/> is finite and <paramref name="standardDeviation"/> finite and non-negative; the message names <paramref name="op"/> and the shape.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The mean is not finite, or the standard deviation is negative or not finite.</exception>
+    public static void CheckNormal(double mean, double standardDeviation, string op, ReadOnlySpan<int> shape)
+    {
+        if (!double.IsFinite(mean))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mean), mean, $"{op}: the mean must be finite, got {mean} (shape {Shapes.Format(shape)}).");
+        }
+
+        if (!double.IsFinite(standardDeviation) || standardDeviation < 0)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(standardDeviation), standardDeviation,
+                $"{op}: the standard deviation must be finite and non-negative, got {standardDeviation} (shape {Shapes.Format(shape)}).");
+        }
     }
 }

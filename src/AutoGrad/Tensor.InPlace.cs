@@ -21,7 +21,7 @@ public sealed partial class Tensor
     public void AddInPlace(Tensor other, double scale = 1)
     {
         ArgumentNullException.ThrowIfNull(other);
-        CheckInPlace(nameof(AddInPlace), other);
+        CheckInPlace(nameof(AddInPlace), other, nameof(other));
         if (DType == DType.Float32)
         {
             Span<float> values = AsSpan<float>();
@@ -77,7 +77,7 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        CheckInPlace(nameof(AddProductInPlace), x, y);
+        CheckInPlace(nameof(AddProductInPlace), x, nameof(x), y, nameof(y));
         if (DType == DType.Float32)
         {
             Elementwise.Accumulate<float, ScaledProductOperator>(x.AsSpan<float>(), y.AsSpan<float>(), (float)scale, AsSpan<float>());
@@ -99,7 +99,7 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(numerator);
         ArgumentNullException.ThrowIfNull(denominator);
-        CheckInPlace(nameof(AddQuotientInPlace), numerator, denominator);
+        CheckInPlace(nameof(AddQuotientInPlace), numerator, nameof(numerator), denominator, nameof(denominator));
         if (DType == DType.Float32)
         {
             Elementwise.Accumulate<float, ScaledQuotientOperator>(
@@ -122,7 +122,7 @@ public sealed partial class Tensor
     public void LerpInPlace(Tensor end, double weight)
     {
         ArgumentNullException.ThrowIfNull(end);
-        CheckInPlace(nameof(LerpInPlace), end);
+        CheckInPlace(nameof(LerpInPlace), end, nameof(end));
         if (DType == DType.Float32)
         {
             TensorPrimitives.Lerp(AsSpan<float>(), end.AsSpan<float>(), (float)weight, AsSpan<float>());
@@ -168,7 +168,7 @@ public sealed partial class Tensor
     public void CopyFrom(Tensor source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        CheckSameShape(nameof(CopyFrom), source);
+        CheckSameShape(nameof(CopyFrom), source, nameof(source));
         source.CheckAlive(nameof(CopyFrom));
         CheckWritable(nameof(CopyFrom));
         switch (DType, source.DType)
@@ -188,27 +188,40 @@ public sealed partial class Tensor
         }
     }
 
-    /// <summary>
-    /// Throws unless this tensor may change in place and every operand matches its shape and element type;
-    /// then records the write in the version counter.
-    /// </summary>
-    private void CheckInPlace(string op, params ReadOnlySpan<Tensor> operands)
-    {
-        foreach (Tensor operand in operands)
-        {
-            CheckOperand(operand, op);
-            CheckSameShape(op, operand);
-        }
+    /// <summary>Throws unless this tensor may change in place; then records the write in the version counter.</summary>
+    private void CheckInPlace(string op) => CheckWritable(op);
 
+    /// <summary>
+    /// Throws unless this tensor may change in place and <paramref name="operand"/> matches its shape and element type
+    /// (an <see cref="ArgumentException"/> names the parameter <paramref name="name"/>); then records the write in the version counter.
+    /// </summary>
+    private void CheckInPlace(string op, Tensor operand, string name)
+    {
+        CheckInPlaceOperand(operand, name, op);
         CheckWritable(op);
     }
 
-    private void CheckSameShape(string op, Tensor operand)
+    /// <summary>As <see cref="CheckInPlace(string, Tensor, string)"/>, for two operands.</summary>
+    private void CheckInPlace(string op, Tensor first, string firstName, Tensor second, string secondName)
+    {
+        CheckInPlaceOperand(first, firstName, op);
+        CheckInPlaceOperand(second, secondName, op);
+        CheckWritable(op);
+    }
+
+    /// <summary>Throws unless <paramref name="operand"/> has this tensor's element type and shape and neither was disposed.</summary>
+    private void CheckInPlaceOperand(Tensor operand, string name, string op)
+    {
+        CheckOperand(operand, op, name);
+        CheckSameShape(op, operand, name);
+    }
+
+    private void CheckSameShape(string op, Tensor operand, string name)
     {
         if (!operand.Shape.SequenceEqual(Shape))
         {
             throw new ArgumentException(
-                $"{op}: shapes {Shapes.Format(Shape)} and {Shapes.Format(operand.Shape)} differ; an in-place update needs equal shapes.");
+                $"{op}: shapes {Shapes.Format(Shape)} and {Shapes.Format(operand.Shape)} differ; an in-place update needs equal shapes.", name);
         }
     }
 

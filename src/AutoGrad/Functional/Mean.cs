@@ -7,6 +7,7 @@ public sealed partial class Tensor
     /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public Tensor Mean()
     {
+        // Sum checks this too, but its message would name Sum, an op the caller never called.
         CheckAlive(nameof(Mean));
         return Sum().Multiply(Scalar(1.0 / ElementCount, DType));
     }
@@ -19,7 +20,7 @@ public sealed partial class Tensor
     public Tensor Mean(int axis, bool keepDims = false)
     {
         int length = _shape[Shapes.NormalizeAxis(axis, _shape, nameof(Mean))];
-        CheckAlive(nameof(Mean));
+        CheckAlive(nameof(Mean)); // as in Mean(): so that the message names Mean, not Sum
         return Sum(axis, keepDims).Multiply(Scalar(1.0 / length, DType));
     }
 }

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace AutoGrad;
 
 // C# operators and scalar overloads, all composed from the ops. A double operand becomes a scalar
@@ -7,47 +5,41 @@ namespace AutoGrad;
 public sealed partial class Tensor
 {
     /// <summary>Element-wise sum with broadcasting; see <see cref="Add(Tensor)"/>.</summary>
-    public static Tensor operator +(Tensor left, Tensor right) => Checked(left).Add(right);
+    public static Tensor operator +(Tensor left, Tensor right) => NotNull(left).Add(right);
 
     /// <summary>Adds a constant to every element.</summary>
-    public static Tensor operator +(Tensor left, double right) => Checked(left).Add(Scalar(right, left.DType));
+    public static Tensor operator +(Tensor left, double right) => NotNull(left).Add(Scalar(right, left.DType));
 
     /// <summary>Adds a constant to every element.</summary>
-    public static Tensor operator +(double left, Tensor right) => Scalar(left, Checked(right).DType).Add(right);
+    public static Tensor operator +(double left, Tensor right) => Scalar(left, NotNull(right).DType).Add(right);
 
     /// <summary>Element-wise difference with broadcasting; see <see cref="Subtract(Tensor)"/>.</summary>
-    public static Tensor operator -(Tensor left, Tensor right) => Checked(left).Subtract(right);
+    public static Tensor operator -(Tensor left, Tensor right) => NotNull(left).Subtract(right);
 
     /// <summary>Subtracts a constant from every element.</summary>
-    public static Tensor operator -(Tensor left, double right) => Checked(left).Subtract(Scalar(right, left.DType));
+    public static Tensor operator -(Tensor left, double right) => NotNull(left).Subtract(Scalar(right, left.DType));
 
     /// <summary>Subtracts every element from a constant.</summary>
-    public static Tensor operator -(double left, Tensor right) => Scalar(left, Checked(right).DType).Subtract(right);
+    public static Tensor operator -(double left, Tensor right) => Scalar(left, NotNull(right).DType).Subtract(right);
 
     /// <summary>Element-wise negation; see <see cref="Negate"/>.</summary>
-    public static Tensor operator -(Tensor value) => Checked(value).Negate();
+    public static Tensor operator -(Tensor value) => NotNull(value).Negate();
 
     /// <summary>Element-wise product with broadcasting; see <see cref="Multiply(Tensor)"/>.</summary>
-    public static Tensor operator *(Tensor left, Tensor right) => Checked(left).Multiply(right);
+    public static Tensor operator *(Tensor left, Tensor right) => NotNull(left).Multiply(right);
 
     /// <summary>Multiplies every element by a constant.</summary>
-    public static Tensor operator *(Tensor left, double right) => Checked(left).Multiply(Scalar(right, left.DType));
+    public static Tensor operator *(Tensor left, double right) => NotNull(left).Multiply(Scalar(right, left.DType));
 
     /// <summary>Multiplies every element by a constant.</summary>
-    public static Tensor operator *(double left, Tensor right) => Scalar(left, Checked(right).DType).Multiply(right);
+    public static Tensor operator *(double left, Tensor right) => Scalar(left, NotNull(right).DType).Multiply(right);
 
     /// <summary>Element-wise quotient with broadcasting; see <see cref="Divide(Tensor)"/>.</summary>
-    public static Tensor operator /(Tensor left, Tensor right) => Checked(left).Divide(right);
+    public static Tensor operator /(Tensor left, Tensor right) => NotNull(left).Divide(right);
 
     /// <summary>Divides every element by a constant.</summary>
-    public static Tensor operator /(Tensor left, double right) => Checked(left).Divide(Scalar(right, left.DType));
+    public static Tensor operator /(Tensor left, double right) => NotNull(left).Divide(Scalar(right, left.DType));
 
     /// <summary>Divides a constant by every element.</summary>
-    public static Tensor operator /(double left, Tensor right) => Scalar(left, Checked(right).DType).Divide(right);
-
-    private static Tensor Checked(Tensor operand, [CallerArgumentExpression(nameof(operand))] string? name = null)
-    {
-        ArgumentNullException.ThrowIfNull(operand, name);
-        return operand;
-    }
+    public static Tensor operator /(double left, Tensor right) => Scalar(left, NotNull(right).DType).Divide(right);
 }

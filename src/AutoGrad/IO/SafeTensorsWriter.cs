@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using AutoGrad.NN;
 
 namespace AutoGrad.IO;
 
@@ -94,8 +95,7 @@ internal sealed class SafeTensorsWriter
             if (tensor.IsDisposed)
             {
                 // Checked here, before the header is written, rather than when the data is: nothing must reach the stream.
-                throw new ObjectDisposedException(
-                    nameof(Tensor), $"SafeTensors.Save: tensor '{name}' (shape {Shapes.Format(tensor.Shape)}) was disposed; nothing was written.");
+                throw TensorGuard.Disposed(tensor, "SafeTensors.Save", $"tensor '{name}'");
             }
 
             items.Add((name, tensor));

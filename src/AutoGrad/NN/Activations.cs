@@ -1,23 +1,14 @@
-using static AutoGrad.NN.ActivationInput;
-
 namespace AutoGrad.NN;
-
-/// <summary>The null check of the activations' <see cref="Module.Forward"/>.</summary>
-internal static class ActivationInput
-{
-    /// <summary>Returns <paramref name="input"/>, after checking it is not null.</summary>
-    public static Tensor NotNull(Tensor input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return input;
-    }
-}
 
 /// <summary>The rectified linear unit as a module: <c>y = max(0, x)</c> (<see cref="Tensor.Relu"/>).</summary>
 public sealed class Relu : Module
 {
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => NotNull(input).Relu();
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Relu();
+    }
 }
 
 /// <summary>The leaky rectified linear unit as a module: <c>y = x</c> for x ≥ 0, <c>y = slope · x</c> otherwise (<see cref="Tensor.LeakyRelu"/>).</summary>
@@ -40,7 +31,11 @@ public sealed class LeakyRelu : Module
     public double NegativeSlope { get; }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => NotNull(input).LeakyRelu(NegativeSlope);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.LeakyRelu(NegativeSlope);
+    }
 
     /// <inheritdoc/>
     protected override string DescribeSettings() => $"negativeSlope: {NegativeSlope.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
@@ -50,12 +45,20 @@ public sealed class LeakyRelu : Module
 public sealed class Tanh : Module
 {
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => NotNull(input).Tanh();
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Tanh();
+    }
 }
 
 /// <summary>The logistic sigmoid as a module: <c>y = 1 / (1 + e^−x)</c> (<see cref="Tensor.Sigmoid"/>).</summary>
 public sealed class Sigmoid : Module
 {
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => NotNull(input).Sigmoid();
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Sigmoid();
+    }
 }

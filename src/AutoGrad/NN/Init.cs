@@ -34,13 +34,24 @@ public static class Init
     /// <summary>Draws every element from the uniform distribution on <c>[low, high)</c>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A bound is not finite, or <paramref name="low"/> is above <paramref name="high"/>.</exception>
     /// <inheritdoc cref="Zeros" path="/exception"/>
-    public static void Uniform(Tensor tensor, RandomSource random, double low = 0, double high = 1) => Uniform(tensor, random, low, high, nameof(Uniform));
+    public static void Uniform(Tensor tensor, RandomSource random, double low = 0, double high = 1)
+    {
+        CheckTarget(tensor, nameof(Uniform));
+        ArgumentNullException.ThrowIfNull(random);
+        RandomArguments.CheckUniform(low, high, "Init." + nameof(Uniform), tensor.Shape); // so the message names Init.Uniform, not RandomUniform
+        Overwrite(tensor, Tensor.RandomUniform(tensor.Shape, random, low, high, tensor.DType));
+    }
 
     /// <summary>Draws every element from the normal distribution <c>N(mean, standardDeviation²)</c>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The mean is not finite, or the standard deviation is negative or not finite.</exception>
     /// <inheritdoc cref="Zeros" path="/exception"/>
     public static void Normal(Tensor tensor, RandomSource random, double mean = 0, double standardDeviation = 1)
-        => Normal(tensor, random, mean, standardDeviation, nameof(Normal));
+    {
+        CheckTarget(tensor, nameof(Normal));
+        ArgumentNullException.ThrowIfNull(random);
+        RandomArguments.CheckNormal(mean, standardDeviation, "Init." + nameof(Normal), tensor.Shape); // so the message names Init.Normal, not RandomNormal
+        Overwrite(tensor, Tensor.RandomNormal(tensor.Shape, random, mean, standardDeviation, tensor.DType));
+    }
 
     /// <summary>
     /// Xavier/Glorot uniform: <c>U(−a, a)</c> with <c>a = gain·√(6 / (fanIn + fanOut))</c>, which keeps the variance of
@@ -48,8 +59,11 @@ public static class Init
     /// </summary>
     /// <exception cref="ArgumentException">The tensor has fewer than two axes.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="gain"/> is negative or not finite.</exception>
+    /// <inheritdoc cref="Zeros" path="/exception"/>
     public static void XavierUniform(Tensor tensor, RandomSource random, double gain = 1)
     {
+        CheckTarget(tensor, nameof(XavierUniform));
+        ArgumentNullException.ThrowIfNull(random);
         (int fanIn, int fanOut) = Fans(tensor, nameof(XavierUniform));
         CheckGain(gain, nameof(XavierUniform));
         if (tensor.ElementCount == 0)
@@ -58,14 +72,17 @@ public static class Init
         }
 
         double bound = gain * Math.Sqrt(6.0 / (fanIn + fanOut));
-        Uniform(tensor, random, -bound, bound, nameof(XavierUniform));
+        Overwrite(tensor, Tensor.RandomUniform(tensor.Shape, random, -bound, bound, tensor.DType));
     }
 
     /// <summary>Xavier/Glorot normal: <c>N(0, σ²)</c> with <c>σ = gain·√(2 / (fanIn + fanOut))</c>.</summary>
     /// <exception cref="ArgumentException">The tensor has fewer than two axes.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="gain"/> is negative or not finite.</exception>
+    /// <inheritdoc cref="Zeros" path="/exception"/>
     public static void XavierNormal(Tensor tensor, RandomSource random, double gain = 1)
     {
+        CheckTarget(tensor, nameof(XavierNormal));
+        ArgumentNullException.ThrowIfNull(random);
         (int fanIn, int fanOut) = Fans(tensor, nameof(XavierNormal));
         CheckGain(gain, nameof(XavierNormal));
         if (tensor.ElementCount == 0)
@@ -73,7 +90,7 @@ public static class Init
             return;
         }
 
-        Normal(tensor, random, 0, gain * Math.Sqrt(2.0 / (fanIn + fanOut)), nameof(XavierNormal));
+        Overwrite(tensor, Tensor.RandomNormal(tensor.Shape, random, 0, gain * Math.Sqrt(2.0 / (fanIn + fanOut)), tensor.DType));
     }
 
     /// <summary>
@@ -87,9 +104,12 @@ public static class Init
     /// <param name="negativeSlope">The slope of a <see cref="Nonlinearity.LeakyRelu"/>.</param>
     /// <exception cref="ArgumentException">The tensor has fewer than two axes.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The nonlinearity or mode is undefined, or <paramref name="negativeSlope"/> is not finite.</exception>
+    /// <inheritdoc cref="Zeros" path="/exception"/>
     public static void KaimingUniform(
         Tensor tensor, RandomSource random, Nonlinearity nonlinearity = Nonlinearity.Relu, FanMode mode = FanMode.FanIn, double negativeSlope = 0)
     {
+        CheckTarget(tensor, nameof(KaimingUniform));
+        ArgumentNullException.ThrowIfNull(random);
         int fan = Fan(tensor, mode, nameof(KaimingUniform));
         double gain = CheckedGain(nonlinearity, negativeSlope, nameof(KaimingUniform));
         if (tensor.ElementCount == 0)
@@ -98,16 +118,19 @@ public static class Init
         }
 
         double bound = gain * Math.Sqrt(3.0 / fan);
-        Uniform(tensor, random, -bound, bound, nameof(KaimingUniform));
+        Overwrite(tensor, Tensor.RandomUniform(tensor.Shape, random, -bound, bound, tensor.DType));
     }
 
     /// <summary>Kaiming/He normal: <c>N(0, σ²)</c> with <c>σ = gain / √fan</c>.</summary>
     /// <inheritdoc cref="KaimingUniform" path="/param"/>
     /// <exception cref="ArgumentException">The tensor has fewer than two axes.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The nonlinearity or mode is undefined, or <paramref name="negativeSlope"/> is not finite.</exception>
+    /// <inheritdoc cref="Zeros" path="/exception"/>
     public static void KaimingNormal(
         Tensor tensor, RandomSource random, Nonlinearity nonlinearity = Nonlinearity.Relu, FanMode mode = FanMode.FanIn, double negativeSlope = 0)
     {
+        CheckTarget(tensor, nameof(KaimingNormal));
+        ArgumentNullException.ThrowIfNull(random);
         int fan = Fan(tensor, mode, nameof(KaimingNormal));
         double gain = CheckedGain(nonlinearity, negativeSlope, nameof(KaimingNormal));
         if (tensor.ElementCount == 0)
@@ -115,7 +138,7 @@ public static class Init
             return;
         }
 
-        Normal(tensor, random, 0, gain / Math.Sqrt(fan), nameof(KaimingNormal));
+        Overwrite(tensor, Tensor.RandomNormal(tensor.Shape, random, 0, gain / Math.Sqrt(fan), tensor.DType));
     }
 
     /// <summary>
@@ -177,35 +200,6 @@ public static class Init
         };
     }
 
-    private static void Uniform(Tensor tensor, RandomSource random, double low, double high, string op)
-    {
-        CheckTarget(tensor, op);
-        ArgumentNullException.ThrowIfNull(random);
-        if (!double.IsFinite(low) || !double.IsFinite(high) || low > high)
-        {
-            throw new ArgumentOutOfRangeException(
-                double.IsFinite(low) ? nameof(high) : nameof(low), double.IsFinite(low) ? high : low,
-                $"{op}: the bounds {low} and {high} for a tensor of shape {Shapes.Format(tensor.Shape)} must be finite, with low ≤ high.");
-        }
-
-        Overwrite(tensor, Tensor.RandomUniform(tensor.Shape, random, low, high, tensor.DType));
-    }
-
-    private static void Normal(Tensor tensor, RandomSource random, double mean, double standardDeviation, string op)
-    {
-        CheckTarget(tensor, op);
-        ArgumentNullException.ThrowIfNull(random);
-        if (!double.IsFinite(mean) || !double.IsFinite(standardDeviation) || standardDeviation < 0)
-        {
-            throw new ArgumentOutOfRangeException(
-                double.IsFinite(mean) ? nameof(standardDeviation) : nameof(mean), double.IsFinite(mean) ? standardDeviation : mean,
-                $"{op}: the mean {mean} and standard deviation {standardDeviation} for a tensor of shape {Shapes.Format(tensor.Shape)} "
-                + "must be finite, with the deviation non-negative.");
-        }
-
-        Overwrite(tensor, Tensor.RandomNormal(tensor.Shape, random, mean, standardDeviation, tensor.DType));
-    }
-
     private static void CheckGain(double gain, string op)
     {
         if (!double.IsFinite(gain) || gain < 0)
@@ -220,7 +214,7 @@ public static class Init
         ArgumentNullException.ThrowIfNull(tensor);
         if (tensor.IsDisposed)
         {
-            throw new ObjectDisposedException(nameof(Tensor), $"Init.{op}: the tensor of shape {Shapes.Format(tensor.Shape)} was disposed.");
+            throw TensorGuard.Disposed(tensor, $"Init.{op}", "the tensor");
         }
 
         if (!tensor.IsLeaf)

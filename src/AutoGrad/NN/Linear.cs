@@ -19,20 +19,19 @@ public sealed class Linear : Module
     /// <exception cref="ArgumentOutOfRangeException">A feature count is not positive, or <paramref name="dtype"/> is not a defined element type.</exception>
     public Linear(int inFeatures, int outFeatures, RandomSource random, bool bias = true, DType dtype = DType.Float32)
     {
-        foreach ((int count, string name) in new[] { (inFeatures, nameof(inFeatures)), (outFeatures, nameof(outFeatures)) })
+        if (inFeatures <= 0)
         {
-            if (count <= 0)
-            {
-                throw new ArgumentOutOfRangeException(
-                    name, count, $"Linear: {name} is {count} (in: {inFeatures}, out: {outFeatures}); both feature counts must be positive.");
-            }
+            throw new ArgumentOutOfRangeException(
+                nameof(inFeatures), inFeatures, $"Linear: inFeatures is {inFeatures} (in: {inFeatures}, out: {outFeatures}); both feature counts must be positive.");
         }
 
-        if (!Enum.IsDefined(dtype))
+        if (outFeatures <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(dtype), dtype, $"Linear: {(int)dtype} is not an element type; use DType.Float32 or DType.Float64.");
+            throw new ArgumentOutOfRangeException(
+                nameof(outFeatures), outFeatures, $"Linear: outFeatures is {outFeatures} (in: {inFeatures}, out: {outFeatures}); both feature counts must be positive.");
         }
 
+        DTypes.CheckDefined(dtype, nameof(Linear));
         ArgumentNullException.ThrowIfNull(random);
         InFeatures = inFeatures;
         OutFeatures = outFeatures;

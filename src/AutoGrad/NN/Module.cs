@@ -82,7 +82,10 @@ public abstract class Module
     /// if it differs), strictly: every parameter must be present with its exact shape, and no other name may appear.
     /// </summary>
     /// <remarks>Everything is checked before anything is copied, so a rejected state leaves the module unchanged.</remarks>
-    /// <exception cref="ArgumentException">A name is missing or unexpected, a shape differs, or a tensor was disposed; the message lists them all.</exception>
+    /// <exception cref="ArgumentException">
+    /// A name is missing or unexpected, a shape differs, or a tensor of the state or a parameter of this module was disposed;
+    /// the message lists them all.
+    /// </exception>
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -101,6 +104,12 @@ public abstract class Module
             else if (value.IsDisposed)
             {
                 problems.Add($"\"{name}\" (shape {Shapes.Format(value.Shape)}) was disposed");
+            }
+
+            if (parameter.IsDisposed)
+            {
+                // Checked here too: CopyFrom would throw only when it reached this parameter, after overwriting earlier ones.
+                problems.Add($"the parameter \"{name}\" (shape {Shapes.Format(parameter.Shape)}) was disposed");
             }
         }
 
@@ -146,8 +155,7 @@ public abstract class Module
 
         if (parameter.IsDisposed)
         {
-            throw new ObjectDisposedException(
-                nameof(Tensor), $"RegisterParameter: \"{name}\" (shape {Shapes.Format(parameter.Shape)}) was disposed; create parameters outside any TensorScope.");
+            throw TensorGuard.Disposed(parameter, nameof(RegisterParameter), $"parameter \"{name}\"");
         }
 
         parameter.RequireGrad();

@@ -11,10 +11,9 @@ public sealed partial class Tensor
     /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public Tensor ToDType(DType dtype)
     {
-        if (dtype is not (DType.Float32 or DType.Float64))
+        if (!DTypes.IsDefined(dtype))
         {
-            throw new ArgumentOutOfRangeException(
-                nameof(dtype), dtype, $"ToDType: {(int)dtype} is not an element type (tensor of shape {Shapes.Format(_shape)}); use DType.Float32 or DType.Float64.");
+            throw DTypes.Undefined(dtype, $"ToDType (tensor of shape {Shapes.Format(_shape)})");
         }
 
         if (dtype == DType)

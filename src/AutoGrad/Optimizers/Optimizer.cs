@@ -1,3 +1,5 @@
+using AutoGrad.NN;
+
 namespace AutoGrad.Optimizers;
 
 /// <summary>
@@ -38,8 +40,7 @@ public abstract class Optimizer
 
             if (p.IsDisposed)
             {
-                throw new ObjectDisposedException(
-                    nameof(Tensor), $"{Name}: parameter {i} (shape {Shapes.Format(p.Shape)}) was disposed; create parameters outside any TensorScope.");
+                throw TensorGuard.Disposed(p, Name, $"parameter {i}");
             }
 
             if (!seen.Add(p))
@@ -106,12 +107,14 @@ public abstract class Optimizer
     {
         for (int i = 0; i < _parameters.Length; i++)
         {
-            if (_parameters[i].IsDisposed || _parameters[i].Grad?.IsDisposed == true)
+            if (_parameters[i].IsDisposed)
             {
-                throw new ObjectDisposedException(
-                    nameof(Tensor),
-                    $"{Name}.Step: parameter {i} (shape {Shapes.Format(_parameters[i].Shape)}) or its gradient was disposed; no parameter was changed. "
-                    + "Create parameters outside the TensorScope of a training step.");
+                throw TensorGuard.Disposed(_parameters[i], $"{Name}.Step", $"parameter {i}");
+            }
+
+            if (_parameters[i].Grad is { IsDisposed: true } disposedGrad)
+            {
+                throw TensorGuard.Disposed(disposedGrad, $"{Name}.Step", $"the gradient of parameter {i}");
             }
 
             if (_parameters[i].Grad is { } grad && !grad.AllFinite())

@@ -49,6 +49,9 @@ public enum BadInputKind
 /// <param name="Arrange">Sets the case up in an <see cref="Arena"/> and returns the call that must throw.</param>
 public sealed record BadInputCase(string EntryPoint, BadInputKind Kind, string Description, Type Exception, string[] Words, Func<Arena, Action> Arrange)
 {
+    /// <summary>When set, the exception must be an <see cref="ArgumentException"/> whose <see cref="ArgumentException.ParamName"/> is this: a parameter of <see cref="EntryPoint"/>.</summary>
+    public string? ParamName { get; init; }
+
     /// <summary>The test's name.</summary>
     public string Name => $"{EntryPoint}: {Description} ({Kind})";
 }

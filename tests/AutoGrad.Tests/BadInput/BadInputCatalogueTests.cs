@@ -35,6 +35,11 @@ public sealed class BadInputCatalogueTests
             Assert.That(thrown.Message, Does.Contain(word), "the message names the op and the shapes");
         }
 
+        if (badInput.ParamName is not null)
+        {
+            Assert.That(thrown, Is.InstanceOf<ArgumentException>().With.Property(nameof(ArgumentException.ParamName)).EqualTo(badInput.ParamName), "ParamName names the parameter");
+        }
+
         arena.AssertUnchanged();
     }
 

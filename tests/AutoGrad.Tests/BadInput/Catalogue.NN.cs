@@ -135,6 +135,27 @@ public static partial class Catalogue
             var state = new Dictionary<string, Tensor> { ["weight"] = a.Data(2, 3), ["bias"] = a.Disposed(2) };
             return () => layer.LoadStateDict(state);
         });
+        yield return Rejects<ArgumentException>("Module.LoadStateDict", Disposed, "LoadStateDict into a module whose second layer was disposed", ["LoadStateDict", "1.weight", "[2, 2]", "disposed", "nothing was loaded"], a =>
+        {
+            // The second layer is built inside a TensorScope that has ended, so its parameters are disposed; the first
+            // layer's parameters come before them and must not be overwritten.
+            Linear first = a.Module(new Linear(3, 2, a.Random));
+            Linear second;
+            using (Tensor.Scope())
+            {
+                second = new Linear(2, 2, a.Random);
+            }
+
+            foreach (Tensor parameter in second.Parameters())
+            {
+                a.Track(parameter);
+            }
+
+            var model = new Sequential(first, second);
+            var state = new Dictionary<string, Tensor> { ["0.weight"] = a.Data(2, 3), ["0.bias"] = a.Data(2), ["1.weight"] = a.Data(2, 2), ["1.bias"] = a.Data(2) };
+            return () => model.LoadStateDict(state);
+        }) with
+        { ParamName = "state" };
         yield return Rejects<ArgumentException>("Module.RegisterParameter", NameOrStream, "RegisterParameter under a dotted name", ["a.b", "dot"], a => () => _ = new Custom("a.b", Tensor.Ones([2])));
         yield return Rejects<ArgumentException>("Module.RegisterParameter", NameOrStream, "RegisterParameter under an empty name", ["name"], a => () => _ = new Custom("", Tensor.Ones([2])));
         yield return Rejects<ArgumentNullException>("Module.RegisterParameter", Null, "RegisterParameter under a null name", ["name"], a => () => _ = new Custom(null!, Tensor.Ones([2])));
@@ -177,9 +198,23 @@ public static partial class Catalogue
                 Tensor t = a.Recorded(2, 3);
                 return () => apply(t, r);
             });
+            // A tensor without elements is left as it is, but only once it has passed the same checks as any other.
+            yield return Rejects<ObjectDisposedException>($"Init.{op}", Disposed, $"Init.{op} of a disposed [0, 3]", [op, "[0, 3]", "disposed"], a =>
+            {
+                RandomSource r = a.Source();
+                Tensor t = a.Disposed(0, 3);
+                return () => apply(t, r);
+            });
+            yield return Rejects<InvalidOperationException>($"Init.{op}", FinishedTape, $"Init.{op} of an op's result [0, 3]", [op, "[0, 3]", "op's result"], a =>
+            {
+                RandomSource r = a.Source();
+                Tensor t = a.Recorded(0, 3);
+                return () => apply(t, r);
+            });
             if (op is not ("Zeros" or "Constant"))
             {
                 yield return Rejects<ArgumentNullException>($"Init.{op}", Null, $"Init.{op} from a null source", ["random"], a => { Tensor t = a.Leaf(2, 3); return () => apply(t, null!); });
+                yield return Rejects<ArgumentNullException>($"Init.{op}", Null, $"Init.{op} of [0, 3] from a null source", ["random"], a => { Tensor t = a.Leaf(0, 3); return () => apply(t, null!); });
             }
 
             if (op.StartsWith("Xavier", StringComparison.Ordinal) || op.StartsWith("Kaiming", StringComparison.Ordinal))

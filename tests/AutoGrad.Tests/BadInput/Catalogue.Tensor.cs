@@ -131,22 +131,25 @@ public static partial class Catalogue
             ("CopyFrom", (t, o) => t.CopyFrom(o)),
         })
         {
+            string operand = op switch { "CopyFrom" => "source", "AddProductInPlace" => "x", "AddQuotientInPlace" => "numerator", "LerpInPlace" => "end", _ => "other" };
             yield return Rejects<ArgumentException>($"Tensor.{op}", ShapeMismatch, $"{op} of [2, 3] with [3]", [op, "[2, 3]", "[3]"], a =>
             {
                 Tensor p = a.Leaf(2, 3), o = a.Data(3);
                 return () => { using (Tensor.NoGrad()) { apply(p, o); } };
-            });
+            }) with
+            { ParamName = operand };
             yield return Rejects<ArgumentException>($"Tensor.{op}", ShapeMismatch, $"{op} of [2, 3] with [1, 3] (no broadcasting)", [op, "[2, 3]", "[1, 3]"], a =>
             {
                 Tensor p = a.Leaf(2, 3), o = a.Data(1, 3);
                 return () => { using (Tensor.NoGrad()) { apply(p, o); } };
-            });
-            yield return Rejects<ArgumentNullException>($"Tensor.{op}", Null, $"{op} with null", [op == "CopyFrom" ? "source" : "other"], a =>
+            }) with
+            { ParamName = operand };
+            yield return Rejects<ArgumentNullException>($"Tensor.{op}", Null, $"{op} with null", [operand], a =>
             {
                 Tensor p = a.Leaf(2, 3);
                 return () => { using (Tensor.NoGrad()) { apply(p, null!); } };
             }) with
-            { Words = op switch { "CopyFrom" => ["source"], "AddProductInPlace" => ["x"], "AddQuotientInPlace" => ["numerator"], "LerpInPlace" => ["end"], _ => ["other"] } };
+            { ParamName = operand };
             yield return Rejects<ObjectDisposedException>($"Tensor.{op}", Disposed, $"{op} from a disposed operand", [op, "[2, 3]", "disposed"], a =>
             {
                 Tensor p = a.Leaf(2, 3), o = a.Disposed(2, 3);
@@ -173,7 +176,8 @@ public static partial class Catalogue
                 {
                     Tensor p = a.Leaf(2, 3), o = a.Data64(2, 3);
                     return () => { using (Tensor.NoGrad()) { apply(p, o); } };
-                });
+                }) with
+                { ParamName = operand };
             }
         }
 
@@ -181,7 +185,14 @@ public static partial class Catalogue
         {
             Tensor p = a.Leaf(2, 3), x = a.Data(2, 3), y = a.Data(3);
             return () => { using (Tensor.NoGrad()) { p.AddProductInPlace(x, y); } };
-        });
+        }) with
+        { ParamName = "y" };
+        yield return Rejects<ArgumentException>("Tensor.AddQuotientInPlace", BadInputKind.DType, "AddQuotientInPlace with a float64 denominator", ["AddQuotientInPlace", "float32", "float64"], a =>
+        {
+            Tensor p = a.Leaf(2, 3), x = a.Data(2, 3), y = a.Data64(2, 3);
+            return () => { using (Tensor.NoGrad()) { p.AddQuotientInPlace(x, y); } };
+        }) with
+        { ParamName = "denominator" };
         yield return Rejects<ObjectDisposedException>("Tensor.AddQuotientInPlace", Disposed, "AddQuotientInPlace with a disposed denominator", ["AddQuotientInPlace", "[2, 3]", "disposed"], a =>
         {
             Tensor p = a.Leaf(2, 3), x = a.Data(2, 3), y = a.Disposed(2, 3);

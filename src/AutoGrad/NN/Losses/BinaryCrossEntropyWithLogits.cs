@@ -10,7 +10,7 @@ public static partial class Losses
     /// Computed as <c>ℓᵢ = softplus(xᵢ) − xᵢyᵢ</c>, the same value without a sigmoid that rounds to 0 or 1: finite for
     /// any finite logit. Derivative: <c>∂ℓᵢ/∂xᵢ = σ(xᵢ) − yᵢ</c>, and <c>∂ℓᵢ/∂yᵢ = −xᵢ</c>.
     /// </remarks>
-    /// <exception cref="ArgumentOutOfRangeException">The reduction is not defined (or, for class indices, a target is out of range).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The reduction is not defined.</exception>
     /// <exception cref="ObjectDisposedException">An operand was disposed.</exception>
     /// <exception cref="ArgumentException">The shapes or element types differ.</exception>
     public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor targets, Reduction reduction = Reduction.Mean)

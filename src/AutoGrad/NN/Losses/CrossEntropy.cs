@@ -16,14 +16,14 @@ public static partial class Losses
     /// <param name="logits">Unnormalized class scores, [N, C].</param>
     /// <param name="targets">The class of each sample: N integers in [0, C).</param>
     /// <param name="reduction">How to combine the N losses.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The reduction is not defined (or, for class indices, a target is out of range).</exception>
-    /// <exception cref="ObjectDisposedException">An operand was disposed.</exception>
-    /// <exception cref="ArgumentException">The logits are not [N, C], the number of targets is not N, or a target is out of range.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The reduction is not defined, or a target is outside [0, C).</exception>
+    /// <exception cref="ObjectDisposedException">The logits were disposed.</exception>
+    /// <exception cref="ArgumentException">The logits are not [N, C], or the number of targets is not N.</exception>
     public static Tensor CrossEntropy(Tensor logits, ReadOnlySpan<int> targets, Reduction reduction = Reduction.Mean)
     {
         ArgumentNullException.ThrowIfNull(logits);
         CheckReduction(reduction, nameof(CrossEntropy));
-        CheckAlive(logits, nameof(CrossEntropy));
+        TensorGuard.ThrowIfDisposed(logits, nameof(CrossEntropy), nameof(logits));
         if (logits.Rank != 2 || targets.Length != logits.Shape[0])
         {
             throw new ArgumentException(
@@ -57,7 +57,7 @@ public static partial class Losses
     /// <param name="logits">Unnormalized class scores, [N, C].</param>
     /// <param name="targetProbabilities">The target distribution of each sample, [N, C].</param>
     /// <param name="reduction">How to combine the N losses.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The reduction is not defined (or, for class indices, a target is out of range).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The reduction is not defined.</exception>
     /// <exception cref="ObjectDisposedException">An operand was disposed.</exception>
     /// <exception cref="ArgumentException">The shapes are not both [N, C], or the element types differ.</exception>
     public static Tensor CrossEntropy(Tensor logits, Tensor targetProbabilities, Reduction reduction = Reduction.Mean)

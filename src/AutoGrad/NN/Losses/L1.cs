@@ -6,7 +6,7 @@ public static partial class Losses
     /// The absolute error <c>ℓᵢ = |predictionᵢ − targetᵢ|</c>, reduced: by default the mean (PyTorch's <c>l1_loss</c>).
     /// </summary>
     /// <remarks>Derivative: <c>∂ℓᵢ/∂predictionᵢ = sign(predictionᵢ − targetᵢ)</c>, 0 where they are equal, divided by N for the mean.</remarks>
-    /// <exception cref="ArgumentOutOfRangeException">The reduction is not defined (or, for class indices, a target is out of range).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The reduction is not defined.</exception>
     /// <exception cref="ObjectDisposedException">An operand was disposed.</exception>
     /// <exception cref="ArgumentException">The shapes or element types differ.</exception>
     public static Tensor L1(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)

@@ -15,15 +15,6 @@ public static partial class Losses
         _ => throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction."),
     };
 
-    /// <summary>Throws <see cref="ObjectDisposedException"/> naming the loss if <paramref name="tensor"/> was disposed.</summary>
-    private static void CheckAlive(Tensor tensor, string loss)
-    {
-        if (tensor.IsDisposed)
-        {
-            throw new ObjectDisposedException(nameof(Tensor), $"{loss}: an operand of shape {Shapes.Format(tensor.Shape)} was disposed.");
-        }
-    }
-
     /// <summary>Throws unless <paramref name="reduction"/> is defined: before anything is computed.</summary>
     private static void CheckReduction(Reduction reduction, string loss)
     {
@@ -39,8 +30,8 @@ public static partial class Losses
         ArgumentNullException.ThrowIfNull(prediction, predictionName);
         ArgumentNullException.ThrowIfNull(target);
         CheckReduction(reduction, loss);
-        CheckAlive(prediction, loss);
-        CheckAlive(target, loss);
+        TensorGuard.ThrowIfDisposed(prediction, loss, predictionName);
+        TensorGuard.ThrowIfDisposed(target, loss, nameof(target));
         if (prediction.DType != target.DType)
         {
             throw new ArgumentException(

@@ -7,7 +7,7 @@ public static partial class Losses
     /// (PyTorch's <c>mse_loss</c>).
     /// </summary>
     /// <remarks>Derivative: <c>∂ℓᵢ/∂predictionᵢ = 2(predictionᵢ − targetᵢ)</c>, divided by N for the mean.</remarks>
-    /// <exception cref="ArgumentOutOfRangeException">The reduction is not defined (or, for class indices, a target is out of range).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The reduction is not defined.</exception>
     /// <exception cref="ObjectDisposedException">An operand was disposed.</exception>
     /// <exception cref="ArgumentException">The shapes or element types differ.</exception>
     public static Tensor MeanSquaredError(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
