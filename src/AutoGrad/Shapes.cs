@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace AutoGrad;
 
@@ -24,25 +26,34 @@ public static class Shapes
     /// <exception cref="ArgumentException">A length is negative, or the elements would not fit in an array; the message names <paramref name="op"/> when given.</exception>
     internal static int ElementCount(ReadOnlySpan<int> shape, string paramName = "shape", string? op = null)
     {
+        // Every new tensor is counted here: the passing path is kept small enough to inline, the messages elsewhere.
         long count = 1;
         foreach (int length in shape)
         {
-            if (length < 0)
+            count *= length; // at most Array.MaxLength · int.MaxValue: no overflow of a long
+            if (length < 0 || count > Array.MaxLength)
             {
-                throw new ArgumentException($"{ShapeOf(op)} {Format(shape)} has a negative length.", paramName);
-            }
-
-            count *= length;
-            if (count > Array.MaxLength)
-            {
-                throw new ArgumentException($"{ShapeOf(op)} {Format(shape)} has more elements than an array can hold.", paramName);
+                ThrowBadShape(shape, paramName, op);
             }
         }
 
         return (int)count;
     }
 
-    private static string ShapeOf(string? op) => op is null ? "Shape" : $"{op}: shape";
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowBadShape(ReadOnlySpan<int> shape, string paramName, string? op)
+    {
+        string what = op is null ? "Shape" : $"{op}: shape";
+        bool negative = false;
+        foreach (int length in shape)
+        {
+            negative |= length < 0;
+        }
+
+        string problem = negative ? "has a negative length" : "has more elements than an array can hold";
+        throw new ArgumentException($"{what} {Format(shape)} {problem}.", paramName);
+    }
 
     /// <summary>
     /// The NumPy broadcast of two shapes: aligned from the right, each pair of lengths must be equal

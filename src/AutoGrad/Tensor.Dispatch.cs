@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using AutoGrad.Autodiff;
 using AutoGrad.Kernels;
@@ -101,7 +102,29 @@ public sealed partial class Tensor
     }
 
     /// <summary>Throws unless <paramref name="other"/> is non-null and of this tensor's element type, and neither operand was disposed.</summary>
+    /// <remarks>Every binary op calls it, so the passing path is kept to a few branches that inline; the messages are built elsewhere.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void CheckOperand(Tensor other, string op, [CallerArgumentExpression(nameof(other))] string? paramName = null)
+    {
+        if (other is null || other.DType != DType || IsDisposed || other.IsDisposed)
+        {
+            ThrowBadOperand(other, op, paramName);
+        }
+    }
+
+    /// <summary>Throws <see cref="ObjectDisposedException"/> naming <paramref name="op"/> and the shape if the storage has gone back to the pool.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void CheckAlive(string op)
+    {
+        if (IsDisposed)
+        {
+            ThrowDisposed(op);
+        }
+    }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowBadOperand(Tensor? other, string op, string? paramName)
     {
         ArgumentNullException.ThrowIfNull(other, paramName);
         if (other.DType != DType)
@@ -112,21 +135,15 @@ public sealed partial class Tensor
                 paramName);
         }
 
-        CheckAlive(op);
-        other.CheckAlive(op);
+        (IsDisposed ? this : other).ThrowDisposed(op);
     }
 
-    /// <summary>Throws <see cref="ObjectDisposedException"/> naming <paramref name="op"/> and the shape if the storage has gone back to the pool.</summary>
-    internal void CheckAlive(string op)
-    {
-        if (IsDisposed)
-        {
-            throw new ObjectDisposedException(
-                nameof(Tensor),
-                $"{op}: the tensor of shape {Shapes.Format(_shape)} was disposed (its TensorScope ended, or Dispose was called). "
-                + "To use a tensor after its scope, pass it to scope.Keep or call DetachFromScope before the scope ends.");
-        }
-    }
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowDisposed(string op) => throw new ObjectDisposedException(
+        nameof(Tensor),
+        $"{op}: the tensor of shape {Shapes.Format(_shape)} was disposed (its TensorScope ended, or Dispose was called). "
+        + "To use a tensor after its scope, pass it to scope.Keep or call DetachFromScope before the scope ends.");
 
     /// <summary>An unrecorded copy with its own storage.</summary>
     internal Tensor Copy()

@@ -396,6 +396,7 @@ public sealed partial class Tensor
     /// <c>output.OutputGradient</c> and accumulates into each input that requires a gradient. <paramref name="op"/>
     /// names the op in anomaly detection's messages: by default the method that records, which is the public op.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // every op records: off, the anomaly check must stay one inlined branch
     internal static Tensor Record(Tensor output, Tensor input, Action<Tensor, Tensor> backward, [CallerMemberName] string op = "")
     {
         if (AnomalyDetection.IsOnAnyThread)
@@ -412,6 +413,7 @@ public sealed partial class Tensor
     }
 
     /// <inheritdoc cref="Record(Tensor, Tensor, Action{Tensor, Tensor}, string)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Tensor Record(Tensor output, Tensor a, Tensor b, Action<Tensor, Tensor, Tensor> backward, [CallerMemberName] string op = "")
     {
         if (AnomalyDetection.IsOnAnyThread)
@@ -428,6 +430,7 @@ public sealed partial class Tensor
     }
 
     /// <inheritdoc cref="Record(Tensor, Tensor, Action{Tensor, Tensor}, string)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Tensor Record(Tensor output, Tensor a, Tensor b, Tensor? c, Action<Tensor, Tensor, Tensor, Tensor?> backward, [CallerMemberName] string op = "")
     {
         if (AnomalyDetection.IsOnAnyThread)
