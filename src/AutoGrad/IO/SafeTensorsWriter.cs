@@ -3,7 +3,6 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using AutoGrad.NN;
 
 namespace AutoGrad.IO;
 

@@ -1,4 +1,3 @@
-using AutoGrad.NN;
 
 namespace AutoGrad.Optimizers;
 

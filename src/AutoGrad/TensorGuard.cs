@@ -1,4 +1,4 @@
-namespace AutoGrad.NN;
+namespace AutoGrad;
 
 /// <summary>
 /// The disposed-tensor check of the layers above Ops (NN, Losses, Optimizers, IO), which see only the public
