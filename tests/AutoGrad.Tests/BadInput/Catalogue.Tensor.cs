@@ -37,6 +37,8 @@ public static partial class Catalogue
         yield return Rejects<ArgumentException>("Tensor.Create", ShapeMismatch, "Create of 1 double in shape []... of 2", ["Create", "2 values", "[]"], _ => () => Tensor.Create(new double[2], []));
         yield return Rejects<ArgumentNullException>("Tensor.Create", Null, "Create of a null float[]", ["values"], _ => () => Tensor.Create((float[])null!));
         yield return Rejects<ArgumentNullException>("Tensor.Create", Null, "Create of a null double[]", ["values"], _ => () => Tensor.Create((double[])null!));
+        yield return Rejects<ArgumentNullException>("Tensor.Create", Null, "Create of a null System.Numerics.Tensors.Tensor<float>", ["source"], _ => () => Tensor.Create((System.Numerics.Tensors.Tensor<float>)null!));
+        yield return Rejects<ArgumentNullException>("Tensor.Create", Null, "Create of a null System.Numerics.Tensors.Tensor<double>", ["source"], _ => () => Tensor.Create((System.Numerics.Tensors.Tensor<double>)null!));
         yield return Rejects<ArgumentNullException>("Tensor.Create", Null, "Create of a null float[,]", ["values"], _ => () => Tensor.Create((float[,])null!));
         yield return Rejects<ArgumentNullException>("Tensor.Create", Null, "Create of a null double[,]", ["values"], _ => () => Tensor.Create((double[,])null!));
         yield return Rejects<ArgumentNullException>("Tensor.ZerosLike", Null, "ZerosLike of null", ["like"], _ => () => Tensor.ZerosLike(null!));
@@ -97,6 +99,8 @@ public static partial class Catalogue
         yield return Rejects<InvalidOperationException>("Tensor.AsReadOnlySpan", BadInputKind.DType, "AsReadOnlySpan<float> of a float64 [3]", ["AsReadOnlySpan", "float64", "[3]"], a => { Tensor x = a.Leaf64(3); return () => x.AsReadOnlySpan<float>(); });
         yield return Rejects<ObjectDisposedException>("Tensor.ToArray", Disposed, "ToArray of a disposed [2]", ["ToArray", "[2]", "disposed"], a => { Tensor x = a.Disposed(2); return () => x.ToArray<float>(); });
         yield return Rejects<ObjectDisposedException>("Tensor.AllFinite", Disposed, "AllFinite of a disposed [2]", ["AllFinite", "[2]", "disposed"], a => { Tensor x = a.Disposed(2); return () => x.AllFinite(); });
+        yield return Rejects<InvalidOperationException>("Tensor.AsReadOnlyTensorSpan", BadInputKind.DType, "AsReadOnlyTensorSpan<double> of a float32 [2, 3]", ["AsReadOnlyTensorSpan", "float32", "[2, 3]"], a => { Tensor x = a.Leaf(2, 3); return () => x.AsReadOnlyTensorSpan<double>(); });
+        yield return Rejects<ObjectDisposedException>("Tensor.AsReadOnlyTensorSpan", Disposed, "AsReadOnlyTensorSpan of a disposed [2]", ["AsReadOnlyTensorSpan", "[2]", "disposed"], a => { Tensor x = a.Disposed(2); return () => x.AsReadOnlyTensorSpan<float>(); });
         yield return Rejects<InvalidOperationException>("Tensor.Dispose", Disposed, "Dispose of a tensor another thread's scope owns", ["Dispose", "[2]", "another thread"], a =>
         {
             Tensor? x = null;
