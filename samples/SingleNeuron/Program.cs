@@ -1,8 +1,25 @@
-// A single neuron, max(0, w·x + b), learns a known target neuron by stochastic gradient descent.
-// Run with: dotnet run -c Release --project samples/SingleNeuron
+// A single neuron, max(0, w·x + b), learns a known target neuron by stochastic gradient descent, then draws the graph
+// of one batch's loss: neuron-graph.dot (Graphviz), neuron-graph.mmd (Mermaid) and, when Graphviz is installed, an SVG.
+// Run with: dotnet run -c Release --project samples/SingleNeuron [-- --output DIR]   (DIR defaults to ./output)
+// Exit code: 0 when the neuron recovers w* and b*, 1 when not, 2 for bad arguments.
+using System.ComponentModel;
 using System.Diagnostics;
 using AutoGrad;
 using AutoGrad.Optimizers;
+
+string? outputDirectory = args switch
+{
+    [] => "output",
+    ["--output", string directory] when directory.Length > 0 => directory,
+    [string single] when single.StartsWith("--output=", StringComparison.Ordinal) && single.Length > "--output=".Length
+        => single["--output=".Length..],
+    _ => null,
+};
+if (outputDirectory is null)
+{
+    Console.Error.WriteLine("usage: SingleNeuron [--output DIR]   (DIR defaults to ./output)");
+    return 2;
+}
 
 const int Features = 3, Samples = 512, BatchSize = 32, Epochs = 60;
 const double LearningRate = 0.05;
@@ -77,6 +94,18 @@ bool recovered = finalLoss < 1e-4
     && Enumerable.Range(0, Features).All(j => Math.Abs(w[0, j] - trueWeights[j]) < 0.005)
     && Math.Abs(b[0] - TrueBias) < 0.005;
 Console.WriteLine(recovered ? "Recovered w* and b* to 2 decimals." : "Did NOT recover w* and b* to 2 decimals.");
+
+// The graph of one batch's loss, drawn before any Backward (which would release it), with the tensors named.
+(Tensor xBatch, Tensor yBatch) = Batch(order.AsSpan(0, BatchSize));
+Tensor batchLoss = Tensor.MseLoss(xBatch.Affine(w, b).Relu(), yBatch);
+var drawing = new GraphDrawingOptions { Names = { [w] = "w", [b] = "b", [xBatch] = "x", [yBatch] = "y" }, ShowValues = true, MaxElements = 3 };
+Directory.CreateDirectory(outputDirectory);
+string dotFile = Path.Combine(outputDirectory, "neuron-graph.dot"), svgFile = Path.ChangeExtension(dotFile, ".svg");
+File.WriteAllText(dotFile, ComputationGraph.ToDot(batchLoss, drawing));
+File.WriteAllText(Path.ChangeExtension(dotFile, ".mmd"), ComputationGraph.ToMermaid(batchLoss, drawing));
+Console.WriteLine(RenderSvg(dotFile, svgFile)
+    ? $"Graph of one batch's loss: {dotFile}, neuron-graph.mmd (Mermaid) and {svgFile}."
+    : $"Graph of one batch's loss: {dotFile} and neuron-graph.mmd (Mermaid). Render it with: dot -Tsvg {dotFile} -o {svgFile} (Graphviz: apt package graphviz).");
 return recovered ? 0 : 1;
 
 (Tensor X, Tensor Y) Batch(ReadOnlySpan<int> rows)
@@ -90,6 +119,21 @@ return recovered ? 0 : 1;
     }
 
     return (Tensor.Create(x, [rows.Length, Features]), Tensor.Create(y, [rows.Length, 1]));
+}
+
+// Runs Graphviz's dot; false when it is not on PATH or fails (it prints its own error then).
+static bool RenderSvg(string dotFile, string svgFile)
+{
+    try
+    {
+        using Process dot = Process.Start(new ProcessStartInfo("dot") { ArgumentList = { "-Tsvg", dotFile, "-o", svgFile } })!;
+        dot.WaitForExit();
+        return dot.ExitCode == 0;
+    }
+    catch (Win32Exception)
+    {
+        return false; // no dot on PATH
+    }
 }
 
 static void Shuffle(int[] values, RandomSource random)

@@ -14,7 +14,8 @@ namespace AutoGrad.Autodiff;
 /// </summary>
 /// <remarks>
 /// When no thread detects anomalies, an op pays one read of a process-wide counter: no thread-static access, no field in
-/// its record. The call sites of records live in a weak table on the side, so a record costs the same bytes either way.
+/// its record. A record always carries its op's name (<see cref="TapeEntry.Op"/>); the call sites of records live in a weak
+/// table on the side, so a record costs the same bytes either way.
 /// </remarks>
 internal static class AnomalyDetection
 {
@@ -102,17 +103,17 @@ internal static class AnomalyDetection
         }
     }
 
-    /// <summary>Notes the op name and the user's call site of a record made while this thread detects anomalies.</summary>
-    public static void NoteOrigin(TapeEntry entry, string op)
+    /// <summary>Notes the user's call site of a record made while this thread detects anomalies.</summary>
+    public static void NoteCallSite(TapeEntry entry)
     {
         if (IsEnabled)
         {
             (CallSite? site, MethodBase? via) = FindCallSite();
-            Origins.AddOrUpdate(entry, new OpOrigin(op, site, via));
+            Origins.AddOrUpdate(entry, new OpOrigin(site, via));
         }
     }
 
-    /// <summary>The op and call site of <paramref name="entry"/>, or null when it was recorded without detection.</summary>
+    /// <summary>The call site of <paramref name="entry"/>, or null when it was recorded without detection.</summary>
     public static OpOrigin? OriginOf(TapeEntry entry) => Origins.TryGetValue(entry, out OpOrigin? origin) ? origin : null;
 
     /// <summary>Throws when this thread detects anomalies and <paramref name="result"/>, just computed by <paramref name="op"/>, is not finite.</summary>
@@ -145,7 +146,7 @@ internal static class AnomalyDetection
 
         double value = ValueAt(gradient, index);
         OpOrigin? origin = OriginOf(entry);
-        string op = origin?.Op ?? "an op";
+        string op = entry.Op;
         var message = new StringBuilder().Append(CultureInfo.InvariantCulture, $"Anomaly detection: the backward rule of {op}");
         if (origin is null)
         {
@@ -356,5 +357,5 @@ internal static class AnomalyDetection
 /// <param name="Line">Its source line, 0 without symbols.</param>
 internal sealed record CallSite(string Method, string? File, int Line);
 
-/// <summary>The op that made a record, where the user's code called it, and the AutoGrad method that code called (the op itself, an operator, a module).</summary>
-internal sealed record OpOrigin(string Op, CallSite? Site, MethodBase? Via);
+/// <summary>Where the user's code called the op that made a record, and the AutoGrad method that code called (the op itself, an operator, a module).</summary>
+internal sealed record OpOrigin(CallSite? Site, MethodBase? Via);

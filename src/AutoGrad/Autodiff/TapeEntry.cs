@@ -4,12 +4,18 @@ namespace AutoGrad.Autodiff;
 // Backward orders the records it can reach from its root (GraphOrder) and runs them in reverse. Nothing else refers
 // to a record, so a graph nobody can reach is garbage at once, with no global list to prune.
 
-/// <summary>One recorded op: its output, and how to carry the output's gradient back to its inputs.</summary>
-internal abstract class TapeEntry(Tensor output)
+/// <summary>One recorded op: its name, its output, and how to carry the output's gradient back to its inputs.</summary>
+internal abstract class TapeEntry(Tensor output, string op)
 {
     private readonly int _outputVersion = output.Version;
 
     public Tensor Output { get; } = output;
+
+    /// <summary>
+    /// The public op that made the record (<c>Affine</c>, <c>Relu</c>, <c>MatMul</c>): what anomaly detection's messages and
+    /// <see cref="ComputationGraph"/>'s drawings name. Kept even after <see cref="Release"/>.
+    /// </summary>
+    public string Op { get; } = op;
 
     /// <summary>The number of the last backward walk that reached this record (see <see cref="GraphOrder"/>).</summary>
     public int WalkStamp { get; set; }
@@ -91,7 +97,7 @@ internal abstract class TapeEntry(Tensor output)
     protected abstract void DropInputs();
 }
 
-internal sealed class UnaryEntry(Tensor output, Tensor input, Action<Tensor, Tensor> rule) : TapeEntry(output)
+internal sealed class UnaryEntry(Tensor output, Tensor input, Action<Tensor, Tensor> rule, string op) : TapeEntry(output, op)
 {
     private readonly int _inputVersion = input.Version;
     private Tensor? _input = input;
@@ -111,7 +117,7 @@ internal sealed class UnaryEntry(Tensor output, Tensor input, Action<Tensor, Ten
     protected override void DropInputs() => (_input, _rule) = (null, null);
 }
 
-internal sealed class BinaryEntry(Tensor output, Tensor a, Tensor b, Action<Tensor, Tensor, Tensor> rule) : TapeEntry(output)
+internal sealed class BinaryEntry(Tensor output, Tensor a, Tensor b, Action<Tensor, Tensor, Tensor> rule, string op) : TapeEntry(output, op)
 {
     private readonly int _aVersion = a.Version;
     private readonly int _bVersion = b.Version;
@@ -137,7 +143,8 @@ internal sealed class BinaryEntry(Tensor output, Tensor a, Tensor b, Action<Tens
     protected override void DropInputs() => (_a, _b, _rule) = (null, null, null);
 }
 
-internal sealed class TernaryEntry(Tensor output, Tensor a, Tensor b, Tensor? c, Action<Tensor, Tensor, Tensor, Tensor?> rule) : TapeEntry(output)
+internal sealed class TernaryEntry(Tensor output, Tensor a, Tensor b, Tensor? c, Action<Tensor, Tensor, Tensor, Tensor?> rule, string op)
+    : TapeEntry(output, op)
 {
     private readonly int _aVersion = a.Version;
     private readonly int _bVersion = b.Version;

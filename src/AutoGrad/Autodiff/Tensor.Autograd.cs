@@ -394,7 +394,9 @@ public sealed partial class Tensor
     /// <remarks>
     /// <paramref name="backward"/> is the op's rule, called with the output and the inputs: it reads
     /// <c>output.OutputGradient</c> and accumulates into each input that requires a gradient. <paramref name="op"/>
-    /// names the op in anomaly detection's messages: by default the method that records, which is the public op.
+    /// names the op (<see cref="TapeEntry.Op"/>) in anomaly detection's messages and in <see cref="ComputationGraph"/>'s
+    /// drawings: by default the method that records, which is the public op; a private helper that records passes the
+    /// public op's name.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // every op records: off, the anomaly check must stay one inlined branch
     internal static Tensor Record(Tensor output, Tensor input, Action<Tensor, Tensor> backward, [CallerMemberName] string op = "")
@@ -406,7 +408,7 @@ public sealed partial class Tensor
 
         if (GradMode.IsEnabled && input._requiresGrad)
         {
-            output.Attach(new UnaryEntry(output, input, backward), op);
+            output.Attach(new UnaryEntry(output, input, backward, op));
         }
 
         return output;
@@ -423,7 +425,7 @@ public sealed partial class Tensor
 
         if (GradMode.IsEnabled && (a._requiresGrad || b._requiresGrad))
         {
-            output.Attach(new BinaryEntry(output, a, b, backward), op);
+            output.Attach(new BinaryEntry(output, a, b, backward, op));
         }
 
         return output;
@@ -440,7 +442,7 @@ public sealed partial class Tensor
 
         if (GradMode.IsEnabled && (a._requiresGrad || b._requiresGrad || c?._requiresGrad == true))
         {
-            output.Attach(new TernaryEntry(output, a, b, c, backward), op);
+            output.Attach(new TernaryEntry(output, a, b, c, backward, op));
         }
 
         return output;
@@ -453,13 +455,13 @@ public sealed partial class Tensor
     private bool ReceivesGradient
         => _requiresGrad && (Entry is not null || t_gradientTargets is null || Array.IndexOf(t_gradientTargets, this) >= 0);
 
-    private void Attach(TapeEntry entry, string op)
+    private void Attach(TapeEntry entry)
     {
         Entry = entry;
         _requiresGrad = true;
         if (AnomalyDetection.IsOnAnyThread)
         {
-            AnomalyDetection.NoteOrigin(entry, op);
+            AnomalyDetection.NoteCallSite(entry);
         }
     }
 

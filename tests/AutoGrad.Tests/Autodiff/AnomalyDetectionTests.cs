@@ -236,6 +236,10 @@ public sealed class AnomalyDetectionTests
 
             Assert.That(error.SourceFile, Is.Null);
             Assert.That(error.Message, Does.Contain("recorded outside DetectAnomaly"));
+
+            // The record carries its op's name whether or not detection was on when it was made.
+            Assert.That(error.Operation, Is.EqualTo("Sqrt"));
+            Assert.That(error.Message, Does.StartWith("Anomaly detection: the backward rule of Sqrt (recorded outside DetectAnomaly"));
         }
     }
 

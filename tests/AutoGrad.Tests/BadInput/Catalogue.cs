@@ -3,7 +3,7 @@ namespace AutoGrad.Tests.BadInput;
 /// <summary>
 /// The bad-input catalogue: for each public entry point, each kind of bad input it can be given, the exact exception and
 /// the words its message must contain. Each family of entry points has its own file (Catalogue.Ops.cs, Catalogue.Tensor.cs,
-/// Catalogue.NN.cs, Catalogue.Training.cs, Catalogue.Accepted.cs); this one joins them and lists the members that take
+/// Catalogue.NN.cs, Catalogue.Training.cs, Catalogue.Graph.cs, Catalogue.Accepted.cs); this one joins them and lists the members that take
 /// no bad input, each with the reason.
 /// </summary>
 public static partial class Catalogue
@@ -12,10 +12,10 @@ public static partial class Catalogue
     private static readonly Lazy<BadInputCase[]> AllRejections = new(() =>
     [
         .. OpCases(), .. FactoryCases(), .. ReadingCases(), .. InPlaceCases(), .. TapeCases(), .. ModuleCases(), .. InitCases(), .. LossCases(),
-        .. OptimizerCases(), .. FileCases(), .. MemoryCases(),
+        .. OptimizerCases(), .. FileCases(), .. MemoryCases(), .. GraphCases(),
     ]);
 
-    private static readonly Lazy<AcceptedCase[]> AllAcceptances = new(() => [.. AcceptedCases()]);
+    private static readonly Lazy<AcceptedCase[]> AllAcceptances = new(() => [.. AcceptedCases(), .. GraphAcceptedCases()]);
 
     public static IReadOnlyList<BadInputCase> Rejections => AllRejections.Value;
 
@@ -63,6 +63,9 @@ public static partial class Catalogue
         ["Optimizer.NewState"] = "protected: ZerosLike of a parameter (ZerosLike has its cases)",
         ["Optimizer.ctor"] = "protected: its checks are the Sgd, Adam and AdamW constructor cases",
         ["LearningRateSchedule.LearningRateAt"] = "abstract: each override has its cases (StepSchedule, CosineAnnealingSchedule)",
+        ["GraphDrawingOptions.ctor"] = "no arguments",
+        ["GraphDrawingOptions.set_ShowValues"] = "only a bool",
+        ["GraphDrawingOptions.set_ShowGradients"] = "only a bool",
     };
 
     private static BadInputCase Rejects<TException>(string entryPoint, BadInputKind kind, string description, string[] words, Func<Arena, Action> arrange)
