@@ -81,7 +81,7 @@ Console.WriteLine();
 Console.WriteLine("log10(loss) by epoch:");
 PlotLogLoss(epochLosses);
 Console.WriteLine();
-Console.WriteLine($"Trained in {stopwatch.Elapsed.TotalSeconds:F2} s; loss over all {Samples} samples: {finalLoss:0.00e+00}");
+Console.WriteLine($"Trained in {stopwatch.Elapsed.TotalMilliseconds:F1} ms; loss over all {Samples} samples: {finalLoss:0.00e+00}");
 Console.WriteLine();
 Console.WriteLine("parameter    learned     target");
 for (int j = 0; j < Features; j++)
