@@ -22,6 +22,8 @@ public sealed class AnomalyDetectionTests
         ("Sqrt", x => x.Sqrt()),
         ("Abs", x => x.Abs()),
         ("Tanh", x => x.Tanh()),
+        ("Sin", x => x.Sin()),
+        ("Cos", x => x.Cos()),
         ("Sigmoid", x => x.Sigmoid()),
         ("Relu", x => x.Relu()),
         ("LeakyRelu", x => x.LeakyRelu()),

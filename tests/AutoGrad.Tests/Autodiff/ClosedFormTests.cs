@@ -182,6 +182,40 @@ public sealed class ClosedFormTests
     }
 
     [Test]
+    public void The_Jacobian_of_sin_is_diag_cos_x_and_of_cos_is_diag_minus_sin_x()
+    {
+        Tensor sin = Tensor.Jacobian(x => x.Sin(), Tensor.Create(X));
+        Tensor cos = Tensor.Jacobian(x => x.Cos(), Tensor.Create(X));
+
+        TestTensors.AssertClose(sin, Diagonal([.. X.Select(Math.Cos)]), 1e-15);
+        TestTensors.AssertClose(cos, Diagonal([.. X.Select(x => -Math.Sin(x))]), 1e-15);
+    }
+
+    [Test]
+    public void The_papers_chain_rule_example_d_sin_x_squared_dx_is_2x_cos_x_squared()
+    {
+        Tensor x = Tensor.Create(X).RequireGrad();
+
+        x.Pow(2).Sin().Sum().Backward();
+
+        TestTensors.AssertClose(x.Grad!, [.. X.Select(v => 2 * v * Math.Cos(v * v))], 1e-14);
+    }
+
+    [Test]
+    public void The_papers_vector_chain_rule_example_ln_x_squared_and_sin_3x_has_derivative_2_over_x_and_3_cos_3x()
+    {
+        // g(x) = [x², 3x], f(g) = [ln g₁, sin g₂]: ∂f/∂g = diag(1/g₁, cos g₂) times ∂g/∂x = [2x, 3]ᵀ.
+        const double At = 0.7;
+
+        Tensor jacobian = Tensor.Jacobian(
+            x => (x.Pow(2).Log() * Tensor.Create([1.0, 0.0])) + ((3 * x).Sin() * Tensor.Create([0.0, 1.0])),
+            Tensor.Scalar(At, DType.Float64));
+
+        Assert.That(jacobian.Shape.ToArray(), Is.EqualTo(new[] { 2, 1 }));
+        TestTensors.AssertClose(jacobian, [2 / At, 3 * Math.Cos(3 * At)], 1e-15);
+    }
+
+    [Test]
     public void The_Jacobian_has_one_row_per_output_element()
     {
         Tensor jacobian = Tensor.Jacobian(x => x.Sum(0), Tensor.Zeros([2, 3], DType.Float64));

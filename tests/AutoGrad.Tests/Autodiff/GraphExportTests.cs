@@ -389,6 +389,7 @@ public sealed class GraphExportTests
             ("Mean", () => Matrix().Mean(), ["Sum", "Multiply"]),
             ("Subtract", () => Matrix() - Matrix(), ["Negate", "Add"]),
             ("LeakyRelu", () => Matrix().LeakyRelu(), ["LeakyRelu"]),
+            ("Sin then Cos", () => Matrix().Sin().Cos(), ["Sin", "Cos"]),
             ("TakeAlongLastAxis", () => Matrix().TakeAlongLastAxis([0, 2]), ["TakeAlongLastAxis"]),
             ("CrossEntropyLoss", () => Tensor.CrossEntropyLoss(Matrix(), [0, 2]), ["CrossEntropyLoss"]),
             ("BroadcastTo", () => Vector().BroadcastTo(2, 3), ["BroadcastTo"]),

@@ -24,6 +24,8 @@ public static partial class Catalogue
             ("Tensor.Relu", "relu", [NaN, Inf, -Inf], x => x.Relu(), [NaN, Inf, 0]),
             ("Tensor.LeakyRelu", "leaky relu", [NaN, Inf, -Inf], x => x.LeakyRelu(0.5), [NaN, Inf, -Inf]),
             ("Tensor.Tanh", "tanh", [NaN, Inf, -Inf], x => x.Tanh(), [NaN, 1, -1]),
+            ("Tensor.Sin", "sin", [NaN, Inf, -Inf, 0], x => x.Sin(), [NaN, NaN, NaN, 0]),
+            ("Tensor.Cos", "cos", [NaN, Inf, -Inf, 0], x => x.Cos(), [NaN, NaN, NaN, 1]),
             ("Tensor.Sigmoid", "sigmoid", [NaN, Inf, -Inf], x => x.Sigmoid(), [NaN, 1, 0]),
             ("Tensor.Softplus", "softplus", [NaN, Inf, -Inf], x => x.Softplus(), [NaN, Inf, 0]),
             ("Tensor.Add", "x + NaN and ∞ − ∞", [1, Inf], x => x.Add(Tensor.Create([NaN, -Inf])), [NaN, NaN]),

@@ -34,6 +34,8 @@ public static partial class Catalogue
         ("Softplus", "Tensor.Softplus", "x.Softplus()", x => x.Softplus()),
         ("Sqrt", "Tensor.Sqrt", "x.Sqrt()", x => x.Sqrt()),
         ("Tanh", "Tensor.Tanh", "x.Tanh()", x => x.Tanh()),
+        ("Sin", "Tensor.Sin", "x.Sin()", x => x.Sin()),
+        ("Cos", "Tensor.Cos", "x.Cos()", x => x.Cos()),
         ("Sum", "Tensor.Sum", "x.Sum()", x => x.Sum()),
         ("Sum", "Tensor.Sum", "x.Sum(1)", x => x.Sum(1)),
         ("Mean", "Tensor.Mean", "x.Mean()", x => x.Mean()),

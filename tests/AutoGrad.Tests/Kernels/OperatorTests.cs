@@ -8,7 +8,7 @@ namespace AutoGrad.Tests.Kernels;
 /// <summary>
 /// The operator structs of the ops, through the <see cref="Elementwise"/> drivers: the forward
 /// <see cref="Tensor.SigmoidOperator"/> and the fused backward steps <c>acc + g(dy, saved)</c> (ReLU, sigmoid, tanh,
-/// negate, sqrt, log, abs, multiply-add), against their formulas written out here and against their own scalar forms
+/// cos, negate, sqrt, log, abs, multiply-add), against their formulas written out here and against their own scalar forms
 /// bit for bit.
 /// </summary>
 /// <remarks>
@@ -35,6 +35,7 @@ public sealed class OperatorTests<T>
         [nameof(Tensor.LogGradient)] = Accumulator.Of<Tensor.LogGradient>(exact: static (dy, x, acc) => acc + (dy / x)),
         [nameof(Tensor.AbsGradient)] = Accumulator.Of<Tensor.AbsGradient>(exact: static (dy, x, acc) => acc + (dy * Sign(x))),
         [nameof(MultiplyAddOperator)] = Accumulator.Of<MultiplyAddOperator>(exact: static (x, y, acc) => FusedMultiplyAdd(x, y, acc)),
+        [nameof(Tensor.CosGradient)] = Accumulator.Of<Tensor.CosGradient>(exact: static (dy, s, acc) => FusedMultiplyAdd(-dy, s, acc)),
         [nameof(Tensor.SigmoidGradient)] = Accumulator.Of<Tensor.SigmoidGradient>(term: static (dy, y) => dy * (y * (1 - y))),
         [nameof(Tensor.TanhGradient)] = Accumulator.Of<Tensor.TanhGradient>(term: static (dy, y) => dy * ((1 - y) * (1 + y))),
     };

@@ -13,6 +13,8 @@ public sealed class ForwardTests
         ("Sqrt", x => x.Sqrt(), Math.Sqrt),
         ("Abs", x => x.Abs(), Math.Abs),
         ("Tanh", x => x.Tanh(), Math.Tanh),
+        ("Sin", x => x.Sin(), Math.Sin),
+        ("Cos", x => x.Cos(), Math.Cos),
         ("Sigmoid", x => x.Sigmoid(), x => 1 / (1 + Math.Exp(-x))),
         ("Relu", x => x.Relu(), x => Math.Max(0, x)),
         ("LeakyRelu(0.2)", x => x.LeakyRelu(0.2), x => x > 0 ? x : 0.2 * x),

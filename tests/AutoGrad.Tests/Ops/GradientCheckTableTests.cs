@@ -45,6 +45,8 @@ public sealed class GradientCheckTableTests
         ("Sqrt", x => x.Sqrt(), true),
         ("Abs", x => x.Abs(), false),
         ("Tanh", x => x.Tanh(), false),
+        ("Sin", x => x.Sin(), false),
+        ("Cos", x => x.Cos(), false),
         ("Sigmoid", x => x.Sigmoid(), false),
         ("Relu", x => x.Relu(), false),
         ("LeakyRelu(0.1)", x => x.LeakyRelu(0.1), false),
@@ -126,6 +128,11 @@ public sealed class GradientCheckTableTests
         ("fan-out softmax(x) + log-softmax(x)", x => x[0].Softmax() + x[0].LogSoftmax(), [Matrix]),
         ("fan-out softplus(x)*x", x => x[0].Softplus() * x[0], [Matrix]),
         ("fan-out softplus(x) − log-softmax(x) along axis 0", x => x[0].Softplus() - x[0].LogSoftmax(0), [Matrix]),
+        ("chain: sin(x²)", x => x[0].Pow(2).Sin(), [Matrix]),
+        ("chain: [ln x², sin 3x], the paper's vector chain rule", x => (x[0].Pow(2).Log() * Tensor.Create([1.0, 0.0])) + ((3 * x[0]).Sin() * Tensor.Create([0.0, 1.0])), [[]]),
+        ("chain: cos of an affine map, summed", x => x[0].Affine(x[1], x[2]).Cos().Sum(), [[4, 3], [5, 3], [5]]),
+        ("fan-out sin(x)·cos(x)", x => x[0].Sin() * x[0].Cos(), [Matrix]),
+        ("fan-out sin²(x) + cos²(x)", x => x[0].Sin().Pow(2) + x[0].Cos().Pow(2), [Matrix]),
     ];
 
     public static IEnumerable<TestCaseData> Cases()

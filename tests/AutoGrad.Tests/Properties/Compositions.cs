@@ -5,8 +5,10 @@ namespace AutoGrad.Tests.Properties;
 
 /// <summary>
 /// A bound on every element of an intermediate value, computed by interval arithmetic as a composition is generated: an op
-/// is drawn only where its domain holds for the whole interval (Log and Sqrt above 0.1, Exp below 3.9) and its result
-/// stays within ±<see cref="Limit"/>, so no composition leaves the region where finite differences and float32 are accurate.
+/// is drawn only where its domain holds for the whole interval (Log and Sqrt above 0.1, Exp below 3.9, Sin and Cos within
+/// ±2π, where an argument's float32 rounding error stays small next to their result's magnitude of at most 1) and its
+/// result stays within ±<see cref="Limit"/>, so no composition leaves the region where finite differences and float32 are
+/// accurate.
 /// </summary>
 internal readonly record struct Interval(double Lo, double Hi)
 {
@@ -25,6 +27,19 @@ internal readonly record struct Interval(double Lo, double Hi)
     public static Interval Of(params double[] corners) => new(corners.Min(), corners.Max());
 
     public Interval Monotone(Func<double, double> f) => Of(f(Lo), f(Hi));
+
+    /// <summary>The range of sin over this interval: sin at its ends, widened to 1 (−1) where it holds a crest π/2 + 2kπ (a trough −π/2 + 2kπ).</summary>
+    public Interval Sine()
+    {
+        Interval ends = Monotone(Math.Sin);
+        return new(Holds(-Math.PI / 2) ? -1 : ends.Lo, Holds(Math.PI / 2) ? 1 : ends.Hi);
+    }
+
+    /// <summary>The range of cos over this interval, as that of sin shifted: cos v = sin(v + π/2).</summary>
+    public Interval Cosine() => new Interval(Lo + (Math.PI / 2), Hi + (Math.PI / 2)).Sine();
+
+    /// <summary>Whether some <c>phase + 2kπ</c>, k an integer, lies in this interval.</summary>
+    private bool Holds(double phase) => Math.Ceiling((Lo - phase) / (2 * Math.PI)) <= Math.Floor((Hi - phase) / (2 * Math.PI));
 }
 
 /// <summary>What a step does, for counting what the generated compositions cover.</summary>
@@ -86,6 +101,8 @@ internal static class Compositions
         ("sqrt({0})", x => x.Sqrt(), r => r.Lo >= 0.1 ? r.Monotone(Math.Sqrt) : null),
         ("abs({0})", x => x.Abs(), r => r.StraddlesZero ? new Interval(0, r.Magnitude) : r.Monotone(Math.Abs)),
         ("tanh({0})", x => x.Tanh(), r => r.Monotone(Math.Tanh)),
+        ("sin({0})", x => x.Sin(), r => r.Magnitude <= 2 * Math.PI ? r.Sine() : null),
+        ("cos({0})", x => x.Cos(), r => r.Magnitude <= 2 * Math.PI ? r.Cosine() : null),
         ("sigmoid({0})", x => x.Sigmoid(), r => r.Monotone(v => 1 / (1 + Math.Exp(-v)))),
         ("relu({0})", x => x.Relu(), r => r.Monotone(v => Math.Max(v, 0))),
         ("leakyRelu({0}, 0.1)", x => x.LeakyRelu(0.1), r => r.Monotone(v => v > 0 ? v : 0.1 * v)),

@@ -27,6 +27,8 @@ public sealed class UnaryOpProperties
         ["Sqrt"] = ((x, _) => x.Sqrt(), Domain.Positive, false),
         ["Abs"] = ((x, _) => x.Abs(), Domain.Signed, false),
         ["Tanh"] = ((x, _) => x.Tanh(), Domain.Signed, false),
+        ["Sin"] = ((x, _) => x.Sin(), Domain.Signed, false),
+        ["Cos"] = ((x, _) => x.Cos(), Domain.Signed, false),
         ["Sigmoid"] = ((x, _) => x.Sigmoid(), Domain.Signed, false),
         ["Relu"] = ((x, _) => x.Relu(), Domain.Signed, false),
         ["LeakyRelu()"] = ((x, _) => x.LeakyRelu(), Domain.Signed, false),
