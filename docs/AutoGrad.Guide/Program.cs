@@ -27,7 +27,7 @@ guide.Section("The Jacobian", Sections.JacobianMatrix);
 guide.Section("Element-wise binary operations", Sections.ElementwiseJacobians);
 guide.Section("Scalar expansion", Sections.ScalarExpansion);
 guide.Section("Vector sum reduction", Sections.SumReduction);
-guide.Section("The chain rule", Sections.SingleVariableChainRule, Sections.VectorChainRule);
+guide.Section("The chain rule", Sections.SingleVariableChainRule, Sections.VectorChainRule, Sections.LayerChainRule);
 guide.Section("The gradient of a neuron", Sections.NeuronGradient);
 guide.Section("The gradient of the loss", Sections.LossGradient);
 guide.Section("Gradient descent", Sections.SgdStep, Sections.Training);

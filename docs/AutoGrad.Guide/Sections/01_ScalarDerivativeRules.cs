@@ -31,6 +31,8 @@ internal static partial class Sections
         Check.Agree("sum      d(x² + 3x)/dx = 2x + 3", Derivative(x => x.Pow(2) + (3 * x), A), (2 * A) + 3);
         Check.Agree("exp      d(eˣ)/dx = eˣ", Derivative(x => x.Exp(), A), Math.Exp(A));
         Check.Agree("log      d(ln x)/dx = 1/x", Derivative(x => x.Log(), A), 1 / A);
+        Check.Agree("sin      d(sin x)/dx = cos x", Derivative(x => x.Sin(), A), Math.Cos(A));
+        Check.Agree("cos      d(cos x)/dx = −sin x", Derivative(x => x.Cos(), A), -Math.Sin(A));
         Check.Agree("tanh     d(tanh x)/dx = 1 − tanh²x", Derivative(x => x.Tanh(), A), 1 - (Math.Tanh(A) * Math.Tanh(A)));
         Check.Agree("product  d(x²·eˣ)/dx = 2x·eˣ + x²·eˣ", Derivative(x => x.Pow(2) * x.Exp(), A),
             (2 * A * Math.Exp(A)) + (A * A * Math.Exp(A)));
