@@ -26,9 +26,10 @@ public sealed partial class Tensor
 
     /// <summary><c>acc − dy · s</c> with one rounding, where <c>s = sin x</c>.</summary>
     /// <remarks>
-    /// sin x comes precomputed rather than computed here: the runtime's vector <c>Sin</c> falls back to the scalar form for
-    /// a whole vector when one lane is large or not finite, so computing it per vector would make an element's gradient
-    /// depend on its neighbours.
+    /// sin x comes precomputed by the span kernel of <see cref="Sin"/> rather than computed per vector here: an accumulate
+    /// operator gives the bits of its scalar form at every vector width (the kernel tests check it), and the runtime's
+    /// vector sine does not. It differs from the scalar sine in the last bit, and falls back to the scalar form for a whole
+    /// vector when one lane is large or not finite. Precomputed, the gradient uses the values that Sin itself gives.
     /// </remarks>
     internal readonly struct CosGradient : IAccumulateOperator
     {
