@@ -36,7 +36,8 @@ internal static class DotFormat
 
     /// <summary>
     /// Text for a double-quoted DOT string: a backslash and a quote are escaped, so that no escape sequence of Graphviz
-    /// (<c>\N</c>, <c>\l</c>) is formed; a line break becomes <c>\n</c> and another control character a space.
+    /// (<c>\N</c>, <c>\l</c>) is formed; a line break (also U+2028 and U+2029, as in the Mermaid form) becomes <c>\n</c>
+    /// and another control character a space.
     /// <c>&lt;</c> and <c>&gt;</c> need nothing in a quoted string (they matter only in HTML-like labels, not used here).
     /// </summary>
     internal static string Escape(string line)
@@ -55,7 +56,7 @@ internal static class DotFormat
                     break;
                 case '\r' when i + 1 < line.Length && line[i + 1] == '\n':
                     break; // \r\n is one line break
-                case '\r' or '\n':
+                case '\r' or '\n' or '\u2028' or '\u2029':
                     text.Append(@"\n");
                     break;
                 default:

@@ -43,6 +43,10 @@ internal static class MermaidFormat
     /// Text for a double-quoted Mermaid label, which Mermaid reads as HTML: <c>"</c>, <c>&lt;</c>, <c>&gt;</c>, <c>&amp;</c>,
     /// <c>#</c> (which begins Mermaid's own entity codes) and <c>`</c> (which begins a Markdown label) become entity codes
     /// (<c>#quot;</c>, <c>#lt;</c>, ...), a line break becomes <c>&lt;br/&gt;</c>, and another control character a space.
+    /// <c>%</c> and <c>:</c> become entity codes too, because Mermaid runs regular expressions over the whole text before it
+    /// parses it: <c>%%{init: ...}%%</c> anywhere is taken as a directive that reconfigures the diagram, and a label that
+    /// reads like <c>style ...:#...;</c> loses a semicolon. U+2028 and U+2029 are line breaks as well: JavaScript's
+    /// multiline <c>^</c> matches after them, so a <c>%%</c> behind one would be taken for a comment that eats the line.
     /// </summary>
     internal static string Escape(string line)
     {
@@ -70,9 +74,15 @@ internal static class MermaidFormat
                 case '`':
                     text.Append("#96;");
                     break;
+                case '%':
+                    text.Append("#37;");
+                    break;
+                case ':':
+                    text.Append("#58;");
+                    break;
                 case '\r' when i + 1 < line.Length && line[i + 1] == '\n':
                     break; // \r\n is one line break
-                case '\r' or '\n':
+                case '\r' or '\n' or '\u2028' or '\u2029':
                     text.Append("<br/>");
                     break;
                 default:

@@ -225,6 +225,23 @@ public sealed class GraphExportTests
     }
 
     [Test]
+    public void A_name_Mermaid_would_read_as_a_directive_a_comment_or_a_style_stays_text()
+    {
+        Tensor x = Tensor.Create([1f]).RequireGrad();
+        var options = new GraphDrawingOptions { Names = { [x] = "w %%{init: {'theme':'forest'}}%% end\u2028%% gone\u2029style:#x;" } };
+
+        Assert.That(ComputationGraph.ToMermaid(x, options), Is.EqualTo(MermaidHeader + """
+                n0["w #37;#37;{init#58; {'theme'#58;'forest'}}#37;#37; end<br/>#37;#37; gone<br/>style#58;#35;x;<br/>[1]<br/>requires grad"]:::parameter
+
+            """));
+        Assert.That(ComputationGraph.ToDot(x, options), Is.EqualTo(DotHeader + """
+                n0 [label="w %%{init: {'theme':'forest'}}%% end\n%% gone\nstyle:#x;\n[1]\nrequires grad", shape=box, fillcolor="#add8e6"];
+            }
+
+            """));
+    }
+
+    [Test]
     public void Escaping_leaves_no_quote_that_would_end_the_label_early()
     {
         string name = "a\"]) --> evil[\"\\\"";
@@ -322,6 +339,40 @@ public sealed class GraphExportTests
 
         Assert.That(second, Is.EqualTo(first));
         Assert.That(twice, Is.EqualTo(once));
+    }
+
+    [Test]
+    public void Threads_drawing_one_graph_at_once_each_get_the_whole_graph()
+    {
+        // A long chain in which every step uses its input through two ops, so that the threads' walks overlap for long.
+        Tensor t = Tensor.Create([0.5f]).RequireGrad();
+        for (int step = 0; step < 300; step++)
+        {
+            Tensor u = t.Tanh();
+            t = (u * u) + (u * 0.5);
+        }
+
+        string alone = ComputationGraph.ToDot(t);
+        const int Threads = 4, DrawingsPerThread = 25;
+        var drawn = new string[Threads * DrawingsPerThread];
+        Thread[] threads = [.. Enumerable.Range(0, Threads).Select(thread => new Thread(() =>
+        {
+            for (int i = 0; i < DrawingsPerThread; i++)
+            {
+                drawn[(thread * DrawingsPerThread) + i] = ComputationGraph.ToDot(t);
+            }
+        }))];
+        foreach (Thread thread in threads)
+        {
+            thread.Start();
+        }
+
+        foreach (Thread thread in threads)
+        {
+            thread.Join();
+        }
+
+        Assert.That(drawn, Is.All.EqualTo(alone));
     }
 
     [Test]
