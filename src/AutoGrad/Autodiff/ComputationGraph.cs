@@ -25,7 +25,8 @@ namespace AutoGrad;
 /// The same graph gives the same text, byte for byte, with <c>\n</c> line ends and numbers in the invariant culture.</para>
 /// <para><b>When.</b> Draw before <see cref="Tensor.Backward"/>, or call <c>Backward(retainGraph: true)</c>: a Backward
 /// without it releases what each op recorded, its inputs included, and such a graph cannot be drawn. Drawing reads the
-/// graph and changes nothing; it records no op.</para>
+/// graph and writes nothing to it, not even the marks a Backward walk leaves on its records, so several threads may draw
+/// one graph at once; it records no op.</para>
 /// </remarks>
 public static class ComputationGraph
 {

@@ -73,7 +73,7 @@ internal sealed class GraphDrawing
             return drawing;
         }
 
-        List<TapeEntry> order = GraphOrder.From(root.Entry);
+        List<TapeEntry> order = GraphOrder.FromWithoutMarking(root.Entry);
         try
         {
             if (order.Exists(entry => entry.IsReleased))
