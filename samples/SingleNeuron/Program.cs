@@ -1,7 +1,7 @@
 // A single neuron, max(0, w·x + b), learns a known target neuron by stochastic gradient descent, then draws the graph
 // of one batch's loss: neuron-graph.dot (Graphviz), neuron-graph.mmd (Mermaid) and, when Graphviz is installed, an SVG.
 // Run with: dotnet run -c Release --project samples/SingleNeuron [-- --output DIR]   (DIR defaults to ./output)
-// Exit code: 0 when the neuron recovers w* and b*, 1 when not, 2 for bad arguments.
+// Exit code: 0 when the neuron recovers w* and b*, 1 when not, 2 for bad arguments, 3 when Graphviz rejects the graph.
 using System.ComponentModel;
 using System.Diagnostics;
 using AutoGrad;
@@ -100,13 +100,18 @@ Console.WriteLine(recovered ? "Recovered w* and b* to 2 decimals." : "Did NOT re
 Tensor batchLoss = Tensor.MseLoss(xBatch.Affine(w, b).Relu(), yBatch);
 var drawing = new GraphDrawingOptions { Names = { [w] = "w", [b] = "b", [xBatch] = "x", [yBatch] = "y" }, ShowValues = true, MaxElements = 3 };
 Directory.CreateDirectory(outputDirectory);
-string dotFile = Path.Combine(outputDirectory, "neuron-graph.dot"), svgFile = Path.ChangeExtension(dotFile, ".svg");
+string dotFile = Path.Combine(outputDirectory, "neuron-graph.dot");
+string mermaidFile = Path.ChangeExtension(dotFile, ".mmd"), svgFile = Path.ChangeExtension(dotFile, ".svg");
 File.WriteAllText(dotFile, ComputationGraph.ToDot(batchLoss, drawing));
-File.WriteAllText(Path.ChangeExtension(dotFile, ".mmd"), ComputationGraph.ToMermaid(batchLoss, drawing));
-Console.WriteLine(RenderSvg(dotFile, svgFile)
-    ? $"Graph of one batch's loss: {dotFile}, neuron-graph.mmd (Mermaid) and {svgFile}."
-    : $"Graph of one batch's loss: {dotFile} and neuron-graph.mmd (Mermaid). Render it with: dot -Tsvg {dotFile} -o {svgFile} (Graphviz: apt package graphviz).");
-return recovered ? 0 : 1;
+File.WriteAllText(mermaidFile, ComputationGraph.ToMermaid(batchLoss, drawing));
+bool? rendered = RenderSvg(dotFile, svgFile);
+Console.WriteLine(rendered switch
+{
+    true => $"Graph of one batch's loss: {dotFile}, {mermaidFile} (Mermaid) and {svgFile}.",
+    false => $"Graphviz's dot rejected {dotFile}: see its message above.",
+    null => $"Graph of one batch's loss: {dotFile} and {mermaidFile} (Mermaid). Render it with: dot -Tsvg {dotFile} -o {svgFile} (Graphviz: apt package graphviz).",
+});
+return !recovered ? 1 : rendered == false ? 3 : 0;
 
 (Tensor X, Tensor Y) Batch(ReadOnlySpan<int> rows)
 {
@@ -121,8 +126,9 @@ return recovered ? 0 : 1;
     return (Tensor.Create(x, [rows.Length, Features]), Tensor.Create(y, [rows.Length, 1]));
 }
 
-// Runs Graphviz's dot; false when it is not on PATH or fails (it prints its own error then).
-static bool RenderSvg(string dotFile, string svgFile)
+// Runs Graphviz's dot: true when it rendered the SVG, false when it rejected the file (it prints why), null when it is
+// not on PATH.
+static bool? RenderSvg(string dotFile, string svgFile)
 {
     try
     {
@@ -132,7 +138,7 @@ static bool RenderSvg(string dotFile, string svgFile)
     }
     catch (Win32Exception)
     {
-        return false; // no dot on PATH
+        return null;
     }
 }
 

@@ -11,7 +11,7 @@ internal static class GuideDriftCheck
         string guide, List<Snippet> snippets, IReadOnlyList<SnippetRun> runs)
     {
         (List<FencedBlock> blocks, List<string> problems) = GuideDocument.Blocks(guide);
-        foreach (FencedBlock block in blocks.Where(b => b.Language is "cs" or "c#" or "C#"))
+        foreach (FencedBlock block in blocks.Where(b => b.Language != "csharp" && IsCSharp(b.Language)))
         {
             problems.Add($"Guide.md:{block.Line}: a ```{block.Language} block; write ```csharp so that the check compares it");
         }
@@ -28,7 +28,7 @@ internal static class GuideDriftCheck
         }
 
         var shown = new List<Snippet>();
-        int outputBlocks = 0;
+        var outputIndices = new HashSet<int>();
         foreach (int index in codeIndices)
         {
             FencedBlock block = blocks[index];
@@ -46,9 +46,20 @@ internal static class GuideDriftCheck
             }
 
             shown.Add(snippet);
-            FencedBlock? output = index + 1 < blocks.Count && blocks[index + 1].Language == "text" ? blocks[index + 1] : null;
-            outputBlocks += output is null ? 0 : 1;
+            FencedBlock? output = null;
+            if (index + 1 < blocks.Count && blocks[index + 1].Language == "text")
+            {
+                output = blocks[index + 1];
+                outputIndices.Add(index + 1);
+            }
+
             CheckOutput(snippet, output, block, runs, problems);
+        }
+
+        // A ```text block that follows no snippet would show output that nothing checks.
+        foreach (int index in Enumerable.Range(0, blocks.Count).Where(i => blocks[i].Language == "text" && !outputIndices.Contains(i)))
+        {
+            problems.Add($"Guide.md:{blocks[index].Line}: a ```text block that does not follow a snippet: output no run of the program checks");
         }
 
         foreach (Snippet snippet in snippets.Where(s => !shown.Contains(s)))
@@ -73,8 +84,12 @@ internal static class GuideDriftCheck
             problems.Add($"the guide shows the snippets in the order {string.Join(", ", guideOrder)}; the program runs them in the order {string.Join(", ", runOrder)}");
         }
 
-        return (problems, codeIndices.Count, outputBlocks);
+        return (problems, codeIndices.Count, outputIndices.Count);
     }
+
+    /// <summary>Info strings that mean C# to a Markdown renderer, in any case: a block tagged with one must be tagged csharp.</summary>
+    private static bool IsCSharp(string language)
+        => language.ToLowerInvariant() is "csharp" or "cs" or "c#" or "c-sharp";
 
     private static void CheckOutput(Snippet snippet, FencedBlock? output, FencedBlock code, IReadOnlyList<SnippetRun> runs, List<string> problems)
     {
