@@ -43,6 +43,29 @@ internal static unsafe class Gemm
     /// </summary>
     private const long MinimumWorkPerThread = 64 * 64 * 64;
 
+    /// <summary>Rows of C below which the packing costs more than it saves: the shorter micro-kernel's tile.</summary>
+    private const int MinimumRows = GemmMicroKernels.Rows256;
+
+    [ThreadStatic]
+    private static GemmKernel? t_forcedKernel;
+
+    /// <summary>The micro-kernel this machine's vectors suit: the widest that is hardware-accelerated.</summary>
+    internal static GemmKernel MachineKernel => Vector512.IsHardwareAccelerated ? GemmKernel.Tiles512
+        : Vector256.IsHardwareAccelerated ? GemmKernel.Tiles256
+        : GemmKernel.Spans;
+
+    /// <summary>
+    /// Makes the products this thread starts use <paramref name="kernel"/> until the result is disposed: tests run
+    /// every kernel's tiling on any machine, since a vector type that is not hardware-accelerated still computes, in
+    /// software.
+    /// </summary>
+    internal static ForcedKernel Force(GemmKernel kernel)
+    {
+        var previous = new ForcedKernel(t_forcedKernel);
+        t_forcedKernel = kernel;
+        return previous;
+    }
+
     /// <summary>
     /// <c>C[m×n] = A·B</c>, <c>Aᵀ·B</c> or <c>A·Bᵀ</c>; with <paramref name="accumulate"/> the product is added to C.
     /// A is stored [m×k] (or [k×m] when transposed) and B [k×n] (or [n×k] when transposed). C must not overlap A or B.
@@ -73,42 +96,70 @@ internal static unsafe class Gemm
         }
 
         long work = (long)m * n * k;
-        if (!Vector256.IsHardwareAccelerated || work < SmallProduct || m < GemmMicroKernels.Rows256)
+        GemmKernel kernel = t_forcedKernel ?? MachineKernel;
+        if (kernel == GemmKernel.Spans || work < SmallProduct || m < MinimumRows)
         {
             MultiplyBySpans(a, transposeA, b, transposeB, c, m, n, k, accumulate);
-            return;
         }
+        else if (kernel == GemmKernel.Tiles512)
+        {
+            MultiplyPacked<T, GemmMicroKernels.Tiles512<T>>(a, transposeA, b, transposeB, c, m, n, k, accumulate);
+        }
+        else
+        {
+            MultiplyPacked<T, GemmMicroKernels.Tiles256<T>>(a, transposeA, b, transposeB, c, m, n, k, accumulate);
+        }
+    }
 
+    /// <summary>
+    /// The tiles, blocks and thresholds of products of <typeparamref name="T"/> with <paramref name="kernel"/>: each
+    /// is a boundary where another code path starts, so the tests sweep every remainder around it.
+    /// </summary>
+    internal static GemmBlocking BlockingOf<T>(GemmKernel kernel)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        (int tileRows, int tileColumns, int rowBlock) = kernel == GemmKernel.Tiles512
+            ? (GemmMicroKernels.Tiles512<T>.Rows, GemmMicroKernels.Tiles512<T>.Columns, Product<T, GemmMicroKernels.Tiles512<T>>.RowBlock)
+            : (GemmMicroKernels.Tiles256<T>.Rows, GemmMicroKernels.Tiles256<T>.Columns, Product<T, GemmMicroKernels.Tiles256<T>>.RowBlock);
+        return new(kernel, tileRows, tileColumns, DepthBlock, rowBlock, ColumnBlock, SmallProduct, MinimumRows, MinimumWorkPerThread);
+    }
+
+    private static void MultiplyPacked<T, TKernel>(
+        ReadOnlySpan<T> a, bool transposeA, ReadOnlySpan<T> b, bool transposeB, Span<T> c, int m, int n, int k, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : IGemmMicroKernel<T>
+    {
         fixed (T* aPointer = a, bPointer = b, cPointer = c)
         {
-            var product = new Product<T>(aPointer, transposeA, bPointer, transposeB, cPointer, m, n, k, accumulate);
-            int workers = (int)Math.Clamp(work / MinimumWorkPerThread, 1, Parallelism.MaxDegreeOfParallelism);
+            var product = new Product<T, TKernel>(aPointer, transposeA, bPointer, transposeB, cPointer, m, n, k, accumulate);
+            int workers = (int)Math.Clamp((long)m * n * k / MinimumWorkPerThread, 1, Parallelism.MaxDegreeOfParallelism);
             if (workers == 1)
             {
                 product.Run(0, m, 0, n);
             }
             else
             {
-                RunInParallel(product, m, n, workers);
+                var split = new Split<T, TKernel>(product, m, n);
+                ForkJoin.Run(&RunPart<T, TKernel>, &split, workers);
             }
         }
     }
 
-    /// <summary>Splits the longer side of C, on tile boundaries, so that each thread owns whole tiles.</summary>
-    private static void RunInParallel<T>(Product<T> product, int m, int n, int workers)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Restores the kernel that <see cref="Force"/> replaced.</summary>
+    internal readonly struct ForcedKernel(GemmKernel? previous) : IDisposable
     {
-        var split = new Split<T>(product, m, n);
-        ForkJoin.Run(&RunPart<T>, &split, workers);
+        public void Dispose() => t_forcedKernel = previous;
     }
 
-    private static void RunPart<T>(void* state, int part, int parts)
+    /// <summary>Splits the longer side of C, on tile boundaries, so that each thread owns whole tiles.</summary>
+    private static void RunPart<T, TKernel>(void* state, int part, int parts)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : IGemmMicroKernel<T>
     {
-        Split<T> split = *(Split<T>*)state;
+        Split<T, TKernel> split = *(Split<T, TKernel>*)state;
         bool byColumns = split.N >= split.M;
         int length = byColumns ? split.N : split.M;
-        int grain = byColumns ? Product<T>.TileColumns : Product<T>.TileRows;
+        int grain = byColumns ? TKernel.Columns : TKernel.Rows;
         int start = Boundary(length, grain, parts, part);
         int end = Boundary(length, grain, parts, part + 1);
         if (byColumns)
@@ -122,10 +173,11 @@ internal static unsafe class Gemm
     }
 
     /// <summary>A product and the size of its C, which the parts divide among themselves.</summary>
-    private readonly struct Split<T>(Product<T> product, int m, int n)
+    private readonly struct Split<T, TKernel>(Product<T, TKernel> product, int m, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : IGemmMicroKernel<T>
     {
-        public Product<T> Product { get; } = product;
+        public Product<T, TKernel> Product { get; } = product;
 
         public int M { get; } = m;
 
@@ -135,17 +187,18 @@ internal static unsafe class Gemm
     private static int Boundary(int length, int grain, int workers, int worker)
         => worker == workers ? length : (int)((long)length * worker / workers) / grain * grain;
 
-    /// <summary>One product's operands and the blocked loops over a rectangle of its C.</summary>
-    private readonly struct Product<T>(T* a, bool transposeA, T* b, bool transposeB, T* c, int m, int n, int k, bool accumulate)
+    /// <summary>One product's operands and the blocked loops over a rectangle of its C, in tiles of <typeparamref name="TKernel"/>.</summary>
+    private readonly struct Product<T, TKernel>(T* a, bool transposeA, T* b, bool transposeB, T* c, int m, int n, int k, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : IGemmMicroKernel<T>
     {
         /// <summary>Rows of a micro-tile of C: the micro-kernel's.</summary>
-        public static int TileRows => Vector512.IsHardwareAccelerated ? GemmMicroKernels.Rows512 : GemmMicroKernels.Rows256;
+        private static int TileRows => TKernel.Rows;
 
-        /// <summary>Columns of a micro-tile of C: two vectors.</summary>
-        public static int TileColumns => 2 * (Vector512.IsHardwareAccelerated ? Vector512<T>.Count : Vector256<T>.Count);
+        /// <summary>Columns of a micro-tile of C: the micro-kernel's.</summary>
+        private static int TileColumns => TKernel.Columns;
 
-        private static int RowBlock => RowBlockBytes / sizeof(T) / DepthBlock / TileRows * TileRows;
+        public static int RowBlock => RowBlockBytes / sizeof(T) / DepthBlock / TileRows * TileRows;
 
         /// <summary>C[rows, columns] (+)= the product's contribution, for rows [rowStart, rowEnd) and columns [columnStart, columnEnd).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -188,11 +241,11 @@ internal static unsafe class Gemm
                     T* tile = c + ((nint)(i0 + ir) * n) + j0 + jr;
                     if (height == tileRows && width == tileColumns)
                     {
-                        MicroKernel(depth, panelA, panelB, tile, n, add);
+                        TKernel.Multiply(depth, panelA, panelB, tile, n, add);
                     }
                     else
                     {
-                        MicroKernel(depth, panelA, panelB, scratch, tileColumns, add: false);
+                        TKernel.Multiply(depth, panelA, panelB, scratch, tileColumns, add: false);
                         for (int r = 0; r < height; r++)
                         {
                             var source = new ReadOnlySpan<T>(scratch + (r * tileColumns), width);
@@ -211,19 +264,6 @@ internal static unsafe class Gemm
             }
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void MicroKernel(int depth, T* panelA, T* panelB, T* tile, nint ldc, bool add)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                GemmMicroKernels.Multiply512(depth, panelA, panelB, tile, ldc, add);
-            }
-            else
-            {
-                GemmMicroKernels.Multiply256(depth, panelA, panelB, tile, ldc, add);
-            }
-        }
-
         /// <summary>A[i0.., p0..] into panels one tile tall: <c>packed[ir·depth + p·h + r] = A[i0 + ir + r, p0 + p]</c> (h rows per tile), zero past the last row.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void PackA(T* packed, int i0, int rows, int p0, int depth)
@@ -238,15 +278,18 @@ internal static unsafe class Gemm
                     new Span<T>(panel, tileRows * depth).Clear();
                 }
 
+                // A full tile has a packer unrolled for its height; a partial one, of any height, is packed element by
+                // element at the tile's stride (a six-row remainder of an eight-row tiling is not a six-row tile).
+                bool fullTile = height == tileRows;
                 if (transposeA)
                 {
                     // A is stored [k×m]: the tile's elements of one p are adjacent.
                     T* source = a + ((nint)p0 * m) + i0 + ir;
-                    if (height == 8 && Vector256.IsHardwareAccelerated)
+                    if (fullTile && tileRows == GemmMicroKernels.Rows512 && Vector256.IsHardwareAccelerated)
                     {
-                        for (int p = 0; p < depth; p++, source += m, panel += 8)
+                        for (int p = 0; p < depth; p++, source += m, panel += tileRows)
                         {
-                            for (int r = 0; r < 8; r += Vector256<T>.Count)
+                            for (int r = 0; r < tileRows; r += Vector256<T>.Count)
                             {
                                 Vector256.Load(source + r).Store(panel + r);
                             }
@@ -260,11 +303,11 @@ internal static unsafe class Gemm
                         }
                     }
                 }
-                else if (height == 8)
+                else if (fullTile && tileRows == GemmMicroKernels.Rows512)
                 {
                     PackRows8(a + ((nint)(i0 + ir) * k) + p0, k, panel, depth);
                 }
-                else if (height == 6)
+                else if (fullTile && tileRows == GemmMicroKernels.Rows256)
                 {
                     PackRows6(a + ((nint)(i0 + ir) * k) + p0, k, panel, depth);
                 }
@@ -351,7 +394,7 @@ internal static unsafe class Gemm
                         }
                     }
                 }
-                else if (width == tileColumns && Vector512.IsHardwareAccelerated)
+                else if (width == tileColumns && tileColumns == 2 * Vector512<T>.Count && Vector512.IsHardwareAccelerated)
                 {
                     T* source = b + ((nint)p0 * n) + j0 + jr;
                     for (int p = 0; p < depth; p++, source += n, panel += tileColumns)

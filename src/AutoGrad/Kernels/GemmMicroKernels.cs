@@ -117,6 +117,36 @@ internal static unsafe class GemmMicroKernels
         Store(c50, c51, c + (5 * ldc), w, add);
     }
 
+    /// <summary><see cref="Multiply512{T}"/> as a micro-kernel of <see cref="Gemm"/>.</summary>
+    public readonly struct Tiles512<T> : IGemmMicroKernel<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        /// <inheritdoc/>
+        public static int Rows => Rows512;
+
+        /// <inheritdoc/>
+        public static int Columns => 2 * Vector512<T>.Count;
+
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Multiply(int k, T* a, T* b, T* c, nint ldc, bool add) => Multiply512(k, a, b, c, ldc, add);
+    }
+
+    /// <summary><see cref="Multiply256{T}"/> as a micro-kernel of <see cref="Gemm"/>.</summary>
+    public readonly struct Tiles256<T> : IGemmMicroKernel<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        /// <inheritdoc/>
+        public static int Rows => Rows256;
+
+        /// <inheritdoc/>
+        public static int Columns => 2 * Vector256<T>.Count;
+
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Multiply(int k, T* a, T* b, T* c, nint ldc, bool add) => Multiply256(k, a, b, c, ldc, add);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store<T>(Vector512<T> left, Vector512<T> right, T* c, nint w, bool add)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -144,4 +174,22 @@ internal static unsafe class GemmMicroKernels
         left.Store(c);
         right.Store(c + w);
     }
+}
+
+/// <summary>
+/// A register-blocked micro-kernel: <c>C[0..Rows, 0..Columns] (+)= Σₚ a[p·Rows + r] · b[p·Columns + j]</c> over
+/// panels packed by <see cref="Gemm"/>, C's rows <c>ldc</c> apart. The packed path is generic over it, so each
+/// kernel's tiling is compiled with its sizes as constants.
+/// </summary>
+internal unsafe interface IGemmMicroKernel<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Rows of C per tile.</summary>
+    static abstract int Rows { get; }
+
+    /// <summary>Columns of C per tile.</summary>
+    static abstract int Columns { get; }
+
+    /// <summary>One tile of C from <paramref name="k"/> steps of packed A and B; with <paramref name="add"/> added to C.</summary>
+    static abstract void Multiply(int k, T* a, T* b, T* c, nint ldc, bool add);
 }
