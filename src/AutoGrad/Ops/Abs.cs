@@ -6,7 +6,10 @@ namespace AutoGrad;
 public sealed partial class Tensor
 {
     /// <summary>Element-wise absolute value: <c>y = |x|</c>.</summary>
-    /// <remarks>Backward, from the saved input: <c>dx += dy · sign(x)</c>, with <c>sign(0) = 0</c> as in PyTorch.</remarks>
+    /// <remarks>
+    /// Backward, from the saved input: <c>dx += dy · sign(x)</c>, with <c>sign(0) = 0</c> as in PyTorch, and
+    /// <c>sign(NaN) = NaN</c> where PyTorch's is 0: a NaN input gives a NaN gradient, not 0 (docs/DifferencesFromPyTorch.md).
+    /// </remarks>
     public Tensor Abs()
     {
         Tensor y = Map<AbsKernel>(nameof(Abs));

@@ -30,6 +30,11 @@ public sealed partial class Tensor
     }
 
     /// <summary>Element-wise power with a constant exponent: <c>z = x^p</c>; backward <c>dx += dz ⊗ p·x^(p−1)</c>.</summary>
+    /// <remarks>
+    /// IEEE <c>pow</c> for every exponent. PyTorch computes <c>x^0.5</c> as <c>sqrt(x)</c>, which differs at −∞ (NaN
+    /// there, +∞ here) and at −0 (−0 there, +0 here, with gradient −∞ there and +∞ here); use <see cref="Sqrt"/>
+    /// for PyTorch's values (docs/DifferencesFromPyTorch.md).
+    /// </remarks>
     public Tensor Pow(double exponent) => Pow(Scalar(exponent, DType));
 
     private readonly struct PowKernel : IBinaryKernel

@@ -10,7 +10,11 @@ public sealed partial class Tensor
     /// Element-wise softplus, a smooth ReLU: <c>y = log(1 + eˣ)</c>, computed as <c>max(x, 0) + log1p(e^−|x|)</c>
     /// so that it neither overflows for large x nor rounds to 0 for very negative x.
     /// </summary>
-    /// <remarks>Backward, from the saved input in one pass: <c>dx += dy · σ(x)</c>, σ the logistic sigmoid.</remarks>
+    /// <remarks>
+    /// Backward, from the saved input in one pass: <c>dx += dy · σ(x)</c>, σ the logistic sigmoid. Exact for every x:
+    /// PyTorch's softplus returns x itself above its threshold of 20 (gradient 1), which agrees to float32 precision
+    /// but not to float64's last digits (docs/DifferencesFromPyTorch.md).
+    /// </remarks>
     public Tensor Softplus()
     {
         Tensor y = Map<UnaryOperatorKernel<SoftplusOperator>>(nameof(Softplus));
