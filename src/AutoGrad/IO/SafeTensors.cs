@@ -18,13 +18,14 @@ public static class SafeTensors
 {
     /// <summary>Writes tensors and optional metadata to a safetensors file, replacing any file at <paramref name="path"/>.</summary>
     /// <remarks>
-    /// <para>The file is written under a temporary name in the folder of the file it replaces and then renamed over it,
-    /// so a failure part-way leaves the previous file (or no file) rather than a truncated one.</para>
+    /// <para>The file is written under a temporary name in the folder of the file it finally names (through symbolic
+    /// links, so that the rename stays on one file system) and then renamed over it, so a failure part-way leaves the
+    /// previous file (or no file) rather than a truncated one.</para>
     /// <para><paramref name="path"/> must name a regular file or nothing. A symbolic link is followed, through any chain,
     /// to the file it finally names, which is replaced and the links kept; a link to nothing creates the file it names,
     /// as <see cref="File.WriteAllBytes(string, byte[])"/> would. A replaced file keeps its permission bits, from the
     /// moment the temporary file is created (private weights never become readable by others), and its owner and group
-    /// where the process may set them (always as root). A directory, a FIFO, a device or a socket is refused before
+    /// where the process may set them (root may set any). A directory, a FIFO, a device or a socket is refused before
     /// anything is written: renaming over it would replace it with a regular file. On Linux every kind is told apart;
     /// elsewhere .NET tells only directories from files.</para>
     /// <para>See <see cref="Save(Stream, IEnumerable{KeyValuePair{string, Tensor}}, IReadOnlyDictionary{string, string}?)"/>
@@ -55,16 +56,9 @@ public static class SafeTensors
 
         string folder = Path.GetDirectoryName(target) ?? throw new ArgumentException($"SafeTensors.Save: '{path}' names no file.", nameof(path));
         string temporary = Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 << 16 };
-        if (replaced.Mode is UnixFileMode mode && !OperatingSystem.IsWindows())
-        {
-            // The umask can only take bits away, so the temporary file is never more open than the file it replaces.
-            options.UnixCreateMode = mode;
-        }
-
         try
         {
-            using (var file = new FileStream(temporary, options))
+            using (var file = new FileStream(temporary, TemporaryFileOptions(replaced)))
             {
                 // The owner first: changing it clears the set-user-ID and set-group-ID bits, which the mode then restores.
                 replaced.TryGiveOwnerTo(temporary);
@@ -185,6 +179,19 @@ public static class SafeTensors
         {
             throw new IOException($"SafeTensors.Save: '{path}' is a symbolic link that cannot be followed to a file ({e.Message}).", e);
         }
+    }
+
+    /// <summary>How the temporary file of a save is created: with the mode of the file it replaces, if any.</summary>
+    private static FileStreamOptions TemporaryFileOptions(FileStatus replaced)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 << 16 };
+        if (replaced.Mode is UnixFileMode mode && !OperatingSystem.IsWindows())
+        {
+            // The umask can only take bits away, so the temporary file is never more open than the file it replaces.
+            options.UnixCreateMode = mode;
+        }
+
+        return options;
     }
 
     private static IOException NotARegularFile(string path, string what)
