@@ -88,6 +88,13 @@ internal sealed class SafeTensorsHeader
                 continue;
             }
 
+            // The format allows an empty name, but Save refuses one (as a module does for a parameter): a file that
+            // loads must save again.
+            if (name.Length == 0)
+            {
+                throw Invalid(source, "a tensor has an empty name (names must be non-empty, as Save requires).");
+            }
+
             // JsonDocument keeps both of two equal keys; a file where a name means two tensors is ambiguous.
             if (!names.Add(name))
             {

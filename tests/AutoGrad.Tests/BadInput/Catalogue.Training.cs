@@ -1,6 +1,7 @@
 using AutoGrad.IO;
 using AutoGrad.NN;
 using AutoGrad.Optimizers;
+using AutoGrad.Tests.IO;
 using static AutoGrad.Tests.BadInput.BadInputKind;
 
 namespace AutoGrad.Tests.BadInput;
@@ -186,10 +187,69 @@ public static partial class Catalogue
             a.Afterwards(() => Assert.That(Directory.GetFiles(Path.GetTempPath(), $"*{Path.GetFileName(path)}*"), Is.Empty, "no file, temporary or final, was left"));
             return () => SafeTensors.Save(path, [new("y", y)]);
         });
+        yield return Rejects<IOException>("SafeTensors.Save", NameOrStream, "Save over a FIFO", ["SafeTensors.Save", "FIFO", "not a regular file"], a =>
+        {
+            UnixFiles.AssumeLinux();
+            Tensor x = a.Data(2);
+            string folder = NewFolder(), fifo = Path.Combine(folder, "weights.safetensors");
+            UnixFiles.MakeFifo(fifo);
+            a.Afterwards(() => Assert.That(UnixFiles.Kind(fifo), Is.EqualTo("fifo"), "the FIFO is still there"));
+            a.Afterwards(() => Assert.That(Directory.GetFileSystemEntries(folder), Has.Length.EqualTo(1), "no temporary file was left"));
+            a.Afterwards(Deleted(folder));
+            return () => SafeTensors.Save(fifo, [new("x", x)]);
+        });
+        yield return Rejects<IOException>("SafeTensors.Save", NameOrStream, "Save over a directory", ["SafeTensors.Save", "a directory", "not a regular file"], a =>
+        {
+            Tensor x = a.Data(2);
+            string folder = NewFolder();
+            a.Afterwards(() => Assert.That(Directory.GetFileSystemEntries(folder), Is.Empty, "nothing was written into it"));
+            a.Afterwards(Deleted(folder));
+            return () => SafeTensors.Save(folder, [new("x", x)]);
+        });
+        yield return Rejects<IOException>("SafeTensors.Save", NameOrStream, "Save through a loop of symbolic links", ["SafeTensors.Save", "symbolic link", "cannot be followed"], a =>
+        {
+            UnixFiles.AssumeLinux();
+            Tensor x = a.Data(2);
+            string folder = NewFolder();
+            string first = Path.Combine(folder, "a"), second = Path.Combine(folder, "b");
+            File.CreateSymbolicLink(first, second);
+            File.CreateSymbolicLink(second, first);
+            a.Afterwards(() => Assert.That(Directory.GetFileSystemEntries(folder), Has.Length.EqualTo(2), "only the two links are there"));
+            a.Afterwards(Deleted(folder));
+            return () => SafeTensors.Save(first, [new("x", x)]);
+        });
         yield return Rejects<ArgumentNullException>("SafeTensors.Load", Null, "Load from a null stream", ["stream"], _ => () => SafeTensors.Load((Stream)null!));
         yield return Rejects<ArgumentException>("SafeTensors.Load", NameOrStream, "Load from an empty path", ["path"], _ => () => SafeTensors.Load(""));
         yield return Rejects<FileNotFoundException>("SafeTensors.Load", NameOrStream, "Load from a missing file", ["no-such-file.safetensors"], _ => () => SafeTensors.Load(Path.Combine(Path.GetTempPath(), "no-such-file.safetensors")));
         yield return Rejects<ArgumentException>("SafeTensors.Load", NameOrStream, "Load from a stream that cannot seek", ["SafeTensors.Load", "seekable"], _ => () => SafeTensors.Load(new UnseekableStream()));
+        yield return Rejects<IOException>("SafeTensors.Load", NameOrStream, "Load of a FIFO", ["SafeTensors.Load", "FIFO", "not a regular file"], a =>
+        {
+            UnixFiles.AssumeLinux();
+            string folder = NewFolder(), fifo = Path.Combine(folder, "weights.safetensors");
+            UnixFiles.MakeFifo(fifo);
+
+            // Held open for reading and writing (which does not wait on Linux), so that a Load that opened it could not hang.
+            var holder = new FileStream(fifo, FileMode.Open, FileAccess.ReadWrite);
+            a.Afterwards(holder.Dispose);
+            a.Afterwards(Deleted(folder));
+            return () => SafeTensors.Load(fifo);
+        });
+        yield return Rejects<IOException>("SafeTensors.Load", NameOrStream, "Load of a directory", ["SafeTensors.Load", "a directory", "not a regular file"], a =>
+        {
+            string folder = NewFolder();
+            a.Afterwards(Deleted(folder));
+            return () => SafeTensors.Load(folder);
+        });
+        yield return Rejects<IOException>("SafeTensors.Load", NameOrStream, "Load of /dev/null", ["SafeTensors.Load", "'/dev/null'", "character device"], _ =>
+        {
+            UnixFiles.AssumeLinux();
+            return () => SafeTensors.Load("/dev/null");
+        });
+        yield return Rejects<InvalidDataException>("SafeTensors.Load", NameOrStream, "Load of a tensor named \"\"", ["safetensors stream", "empty name"], _ =>
+        {
+            byte[] file = SafeTensorsBytes.File("""{"":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""", new byte[4]);
+            return () => SafeTensors.Load(new MemoryStream(file));
+        });
         yield return Rejects<InvalidDataException>("SafeTensors.Load", Size, "Load of 5 bytes", ["safetensors stream"], _ => () => SafeTensors.Load(new MemoryStream(new byte[5])));
         yield return Rejects<InvalidDataException>("SafeTensors.Load", ShapeMismatch, "Load of a file cut short", ["safetensors stream", "'x'"], a =>
         {
@@ -269,6 +329,12 @@ public static partial class Catalogue
     }
 
     /// <summary>A readable stream that cannot seek.</summary>
+    /// <summary>A new empty folder under the temporary folder, for a case that deletes it afterwards with <see cref="Deleted"/>.</summary>
+    private static string NewFolder() => Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"badinput-{Guid.NewGuid():N}")).FullName;
+
+    /// <summary>Deletes a folder of <see cref="NewFolder"/> with its content, after the case's own checks.</summary>
+    private static Action Deleted(string folder) => () => Directory.Delete(folder, recursive: true);
+
     private sealed class UnseekableStream() : MemoryStream(new byte[16])
     {
         public override bool CanSeek => false;

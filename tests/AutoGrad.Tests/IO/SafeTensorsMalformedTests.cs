@@ -248,6 +248,10 @@ public sealed class SafeTensorsMalformedTests
                 TwoFloats),
             "tensor 'w' appears twice");
 
+    [Test]
+    public void A_tensor_with_an_empty_name_which_save_could_not_write_back()
+        => AssertRejected(SafeTensorsBytes.File("""{"":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}""", TwoFloats), "a tensor has an empty name");
+
     [TestCase("\"pt\"", "is a JSON string")]
     [TestCase("[\"pt\"]", "is a JSON array")]
     [TestCase("null", "is a JSON null")]
