@@ -22,19 +22,106 @@ public static class Shapes
         return "[" + string.Join(", ", parts) + "]";
     }
 
-    /// <summary>The number of elements of <paramref name="shape"/>, after checking every length is non-negative.</summary>
+    /// <summary>
+    /// The number of elements of <paramref name="shape"/>, after checking every length is non-negative: 0 when any
+    /// length is 0, whatever the others and their order (as in PyTorch).
+    /// </summary>
     /// <exception cref="ArgumentException">A length is negative, or the elements would not fit in an array; the message names <paramref name="op"/> when given.</exception>
     internal static int ElementCount(ReadOnlySpan<int> shape, string paramName = "shape", string? op = null)
     {
-        // Every new tensor is counted here: the passing path is kept small enough to inline, the messages elsewhere.
+        // Every new tensor is counted here: the passing path is kept small enough to inline, the rest elsewhere.
         long count = 1;
         foreach (int length in shape)
         {
             count *= length; // at most Array.MaxLength · int.MaxValue: no overflow of a long
             if (length < 0 || count > Array.MaxLength)
             {
-                ThrowBadShape(shape, paramName, op);
+                return CountOrThrow(shape, paramName, op);
             }
+        }
+
+        return (int)count;
+    }
+
+    /// <summary>
+    /// The element count of the result an op computed from its operands' shapes, checked before anything is allocated for
+    /// it: the one place that words a result too large for an array, naming <paramref name="op"/> and every operand's shape.
+    /// </summary>
+    /// <exception cref="ArgumentException">The result holds more elements than an array can.</exception>
+    internal static int ResultCount(ReadOnlySpan<int> result, string op, params ReadOnlySpan<int[]> operands)
+    {
+        long count = CappedCount(result);
+        if (count > Array.MaxLength)
+        {
+            ThrowTooLarge(result, op, operands);
+        }
+
+        return (int)count;
+    }
+
+    /// <summary>
+    /// The product of the non-negative lengths of <paramref name="shape"/>, capped at <c>Array.MaxLength + 1</c> so that it
+    /// never overflows; 0 when any length is 0, even after lengths whose product passes the cap.
+    /// </summary>
+    internal static long CappedCount(ReadOnlySpan<int> shape)
+    {
+        long count = 1;
+        foreach (int length in shape)
+        {
+            count = Math.Min(count * length, Array.MaxLength + 1L);
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// The lengths of <paramref name="shape"/> viewed as <c>[outer, length, inner]</c> around <paramref name="axis"/>, as
+    /// reduction and softmax kernels walk it; an empty shape is <c>[0, length, 0]</c>, so that no kernel loops over a long
+    /// axis of empty blocks or sizes scratch by a product that exists only for lengths multiplied by 0.
+    /// </summary>
+    internal static (int Outer, int Length, int Inner) AroundAxis(ReadOnlySpan<int> shape, int axis)
+    {
+        if (CappedCount(shape) == 0)
+        {
+            return (0, shape[axis], 0);
+        }
+
+        return ((int)CappedCount(shape[..axis]), shape[axis], (int)CappedCount(shape[(axis + 1)..]));
+    }
+
+    /// <summary>
+    /// The shapes of a reduction of <paramref name="shape"/> along <paramref name="axis"/> (already resolved): with the axis
+    /// kept as length 1, and as the op returns it under <paramref name="keepDims"/>; checked to fit in an array.
+    /// </summary>
+    /// <exception cref="ArgumentException">The result holds more elements than an array can (only an empty tensor's can).</exception>
+    internal static (int[] Kept, int[] Result) Reduced(int[] shape, int axis, bool keepDims, string op)
+    {
+        int[] kept = [.. shape];
+        kept[axis] = 1;
+        int[] result = keepDims ? kept : [.. shape[..axis], .. shape[(axis + 1)..]];
+        _ = ResultCount(result, op, shape);
+        return (kept, result);
+    }
+
+    /// <summary>Throws unless every length of <paramref name="shape"/> is non-negative.</summary>
+    /// <exception cref="ArgumentException">A length is negative; the message names <paramref name="op"/> when given.</exception>
+    internal static void CheckLengths(ReadOnlySpan<int> shape, string paramName, string? op)
+    {
+        if (shape.IndexOfAnyInRange(int.MinValue, -1) >= 0)
+        {
+            throw new ArgumentException($"{(op is null ? "Shape" : $"{op}: shape")} {Format(shape)} has a negative length.", paramName);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int CountOrThrow(ReadOnlySpan<int> shape, string paramName, string? op)
+    {
+        CheckLengths(shape, paramName, op);
+        long count = CappedCount(shape);
+        if (count > Array.MaxLength)
+        {
+            throw new ArgumentException(
+                $"{(op is null ? "Shape" : $"{op}: shape")} {Format(shape)} has more elements than an array can hold ({Array.MaxLength}).", paramName);
         }
 
         return (int)count;
@@ -42,24 +129,25 @@ public static class Shapes
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowBadShape(ReadOnlySpan<int> shape, string paramName, string? op)
+    private static void ThrowTooLarge(ReadOnlySpan<int> result, string op, ReadOnlySpan<int[]> operands)
     {
-        string what = op is null ? "Shape" : $"{op}: shape";
-        bool negative = false;
-        foreach (int length in shape)
+        var shapes = new string[operands.Length];
+        for (int i = 0; i < operands.Length; i++)
         {
-            negative |= length < 0;
+            shapes[i] = Format(operands[i]);
         }
 
-        string problem = negative ? "has a negative length" : "has more elements than an array can hold";
-        throw new ArgumentException($"{what} {Format(shape)} {problem}.", paramName);
+        string operandShapes = shapes.Length == 1 ? $"shape {shapes[0]} gives" : $"shapes {string.Join(", ", shapes[..^1])} and {shapes[^1]} give";
+        throw new ArgumentException($"{op}: {operandShapes} a result of shape {Format(result)}, which has more elements than an array can hold ({Array.MaxLength}).");
     }
 
     /// <summary>
     /// The NumPy broadcast of two shapes: aligned from the right, each pair of lengths must be equal
     /// or contain a 1, and the result takes the larger.
     /// </summary>
-    /// <exception cref="ArgumentException">The shapes do not broadcast; the message names the op and both shapes.</exception>
+    /// <exception cref="ArgumentException">
+    /// The shapes do not broadcast, or their broadcast holds more elements than an array can; the message names the op and both shapes.
+    /// </exception>
     internal static int[] Broadcast(ReadOnlySpan<int> a, ReadOnlySpan<int> b, string op)
     {
         if (a.SequenceEqual(b))
@@ -81,6 +169,11 @@ public static class Shapes
             }
 
             result[rank - i] = la == 1 ? lb : la;
+        }
+
+        if (CappedCount(result) > Array.MaxLength)
+        {
+            ThrowTooLarge(result, op, [a.ToArray(), b.ToArray()]);
         }
 
         return result;

@@ -22,11 +22,6 @@ public sealed partial class Tensor
             return $"{prefix}<disposed>, shape={Shapes.Format(_shape)}, dtype={DType.Name()})";
         }
 
-        bool summarize = ElementCount > SummarizeAbove;
-        var shown = new List<double>();
-        CollectShown(0, 0, summarize, shown);
-        ElementFormat format = ElementFormat.For(shown);
-
         var text = new StringBuilder(prefix);
         if (ElementCount == 0 && Rank > 0)
         {
@@ -34,7 +29,34 @@ public sealed partial class Tensor
         }
         else
         {
-            AppendAxis(text, 0, 0, summarize, format, prefix.Length);
+            bool summarize = ElementCount > SummarizeAbove;
+            var shown = new List<double>();
+            ForEachShown(summarize, (offset, _, _) => shown.Add(ElementAt(offset)));
+            ElementFormat format = ElementFormat.For(shown);
+            int next = 0;
+            ForEachShown(summarize, (_, axis, afterElision) =>
+            {
+                if (axis < 0)
+                {
+                    text.Append('[', Rank);
+                }
+                else
+                {
+                    // Close the axes inside the one that moved, separate, and open them again.
+                    text.Append(']', Rank - axis - 1);
+                    AppendSeparator(text, axis, prefix.Length);
+                    if (afterElision)
+                    {
+                        text.Append("...");
+                        AppendSeparator(text, axis, prefix.Length);
+                    }
+
+                    text.Append('[', Rank - axis - 1);
+                }
+
+                text.Append(format.Format(shown[next++]));
+            });
+            text.Append(']', Rank);
         }
 
         text.Append(CultureInfo.InvariantCulture, $", shape={Shapes.Format(_shape)}, dtype={DType.Name()}");
@@ -46,65 +68,66 @@ public sealed partial class Tensor
         return text.Append(')').ToString();
     }
 
-    private IEnumerable<int> ShownIndices(int axis, bool summarize)
+    /// <summary>
+    /// Calls <paramref name="visit"/> for each element shown of a non-empty tensor, in row-major order, with its flat offset,
+    /// the outermost axis whose index moved to reach it (−1 for the first element) and whether entries of that axis were
+    /// elided just before it. Summarized, an axis longer than twice <see cref="EdgeItems"/> shows only its first and last ones.
+    /// </summary>
+    /// <remarks>
+    /// An odometer rather than a recursion over the axes: a safetensors file of a few hundred kilobytes can hold a shape of
+    /// rank 100,000, and neither the stack nor the time may grow faster than the rank and the text.
+    /// </remarks>
+    private void ForEachShown(bool summarize, Action<int, int, bool> visit)
     {
-        int length = _shape[axis];
-        if (!summarize || length <= 2 * EdgeItems)
+        int rank = Rank;
+        var shownLength = new int[rank];
+        var skipped = new int[rank]; // the entries elided after the first EdgeItems: 0 unless the axis is summarized
+        var strides = new int[rank];
+        int stride = 1;
+        for (int axis = rank - 1; axis >= 0; axis--)
         {
-            return Enumerable.Range(0, length);
+            int length = _shape[axis];
+            bool elided = summarize && length > 2 * EdgeItems;
+            shownLength[axis] = elided ? 2 * EdgeItems : length;
+            skipped[axis] = elided ? length - (2 * EdgeItems) : 0;
+            strides[axis] = stride;
+            stride *= length; // at most the element count: the tensor is not empty
         }
 
-        return Enumerable.Range(0, EdgeItems).Concat(Enumerable.Range(length - EdgeItems, EdgeItems));
+        var position = new int[rank];
+        int offset = 0;
+        visit(offset, -1, false);
+        while (true)
+        {
+            int axis = rank - 1;
+            for (; axis >= 0 && position[axis] == shownLength[axis] - 1; axis--)
+            {
+                offset -= (position[axis] + skipped[axis]) * strides[axis]; // back to the axis's first entry
+                position[axis] = 0;
+            }
+
+            if (axis < 0)
+            {
+                return;
+            }
+
+            position[axis]++;
+            bool afterElision = skipped[axis] > 0 && position[axis] == EdgeItems;
+            offset += (afterElision ? 1 + skipped[axis] : 1) * strides[axis];
+            visit(offset, axis, afterElision);
+        }
     }
 
-    private int Stride(int axis) => Shapes.ElementCount(_shape.AsSpan(axis + 1));
-
-    private void CollectShown(int axis, int offset, bool summarize, List<double> shown)
+    /// <summary>What separates two entries of <paramref name="axis"/>: a comma, then a blank line per axis inside it and the indent of its brackets.</summary>
+    private void AppendSeparator(StringBuilder text, int axis, int indent)
     {
-        if (axis == Rank)
+        if (axis == Rank - 1)
         {
-            shown.Add(ElementAt(offset));
+            text.Append(", ");
             return;
         }
 
-        foreach (int i in ShownIndices(axis, summarize))
-        {
-            CollectShown(axis + 1, offset + (i * Stride(axis)), summarize, shown);
-        }
-    }
-
-    private void AppendAxis(StringBuilder text, int axis, int offset, bool summarize, ElementFormat format, int indent)
-    {
-        if (axis == Rank)
-        {
-            text.Append(format.Format(ElementAt(offset)));
-            return;
-        }
-
-        bool innermost = axis == Rank - 1;
-        string separator = innermost
-            ? ", "
-            : "," + new string('\n', Rank - axis - 1) + new string(' ', indent + axis + 1);
-        bool elided = summarize && _shape[axis] > 2 * EdgeItems;
-        text.Append('[');
-        int position = 0;
-        foreach (int i in ShownIndices(axis, summarize))
-        {
-            if (position > 0)
-            {
-                text.Append(separator);
-            }
-
-            if (elided && position == EdgeItems)
-            {
-                text.Append("...").Append(separator);
-            }
-
-            AppendAxis(text, axis + 1, offset + (i * Stride(axis)), summarize, format, indent);
-            position++;
-        }
-
-        text.Append(']');
+        text.Append(',').Append('\n', Rank - axis - 1).Append(' ', indent + axis + 1);
     }
 
     /// <summary>One number style for every element shown, chosen as PyTorch chooses it.</summary>

@@ -263,4 +263,49 @@ public sealed class FormattingTests
             Tensor.Create(values).ToString(),
             Is.EqualTo("tensor([7., 7., 7., ..., 7., 7., 7.], shape=[2000], dtype=float64)"));
     }
+
+    [Test]
+    public void A_summarized_tensor_elides_its_long_outer_axes_around_whole_blocks()
+    {
+        Tensor t = Tensor.Arange(100, 1200).Reshape(11, 1, 100);
+
+        Assert.That(
+            t.ToString(),
+            Is.EqualTo(
+                "tensor([[[ 100.,  101.,  102., ...,  197.,  198.,  199.]],\n"
+                + "\n"
+                + "        [[ 200.,  201.,  202., ...,  297.,  298.,  299.]],\n"
+                + "\n"
+                + "        [[ 300.,  301.,  302., ...,  397.,  398.,  399.]],\n"
+                + "\n"
+                + "        ...,\n"
+                + "\n"
+                + "        [[ 900.,  901.,  902., ...,  997.,  998.,  999.]],\n"
+                + "\n"
+                + "        [[1000., 1001., 1002., ..., 1097., 1098., 1099.]],\n"
+                + "\n"
+                + "        [[1100., 1101., 1102., ..., 1197., 1198., 1199.]]], shape=[11, 1, 100], dtype=float32)"));
+    }
+
+    // ---- Extreme shapes ----
+
+    [Test]
+    public void A_tensor_of_rank_one_hundred_thousand_prints_every_bracket()
+    {
+        // The old recursion, one frame per axis, overflowed the stack from a rank of about 31,000 and took time quadratic in the rank.
+        const int Rank = 100_000;
+        int[] shape = [.. Enumerable.Repeat(1, Rank)];
+
+        string text = Tensor.Ones(shape).ToString();
+
+        Assert.That(text, Is.EqualTo($"tensor({new string('[', Rank)}1.{new string(']', Rank)}, shape={Shapes.Format(shape)}, dtype=float32)"));
+    }
+
+    [TestCase(int.MaxValue, 0)]
+    [TestCase(0, int.MaxValue)]
+    [TestCase(65536, 65536, 0)]
+    public void An_empty_tensor_with_long_axes_prints_empty_brackets(params int[] shape)
+    {
+        Assert.That(Tensor.Zeros(shape).ToString(), Is.EqualTo($"tensor([], shape={Shapes.Format(shape)}, dtype=float32)"));
+    }
 }

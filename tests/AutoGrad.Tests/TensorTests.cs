@@ -625,4 +625,155 @@ public sealed class TensorTests
             Throws.ArgumentException.With.Message.Contains("Multiply")
                 .And.Message.Contains("float32").And.Message.Contains("float64"));
     }
+
+    // ---- Empty shapes with long axes ----
+
+    [TestCase(int.MaxValue, 0)]
+    [TestCase(0, int.MaxValue)]
+    [TestCase(65536, 65536, 0)]
+    [TestCase(65536, 0, 65536)]
+    public void A_shape_with_a_zero_axis_has_no_elements_whatever_its_other_axes(params int[] shape)
+    {
+        // As in PyTorch: the running product of the axes before the 0 may pass what an array can hold.
+        Tensor t = Tensor.Zeros(shape);
+
+        Assert.That(t.Shape.ToArray(), Is.EqualTo(shape));
+        Assert.That(t.ElementCount, Is.Zero);
+        Assert.That(Tensor.Create(ReadOnlySpan<float>.Empty, shape).ElementCount, Is.Zero);
+    }
+
+    [Test]
+    public void A_negative_length_after_a_zero_axis_still_throws()
+    {
+        Assert.That(() => Tensor.Zeros([0, -1]), Throws.ArgumentException.With.Message.Contains("[0, -1]").And.Message.Contains("negative"));
+    }
+
+    [Test]
+    public void Transposing_an_empty_tensor_with_a_long_axis_swaps_its_lengths_both_ways()
+    {
+        Tensor wide = Tensor.Zeros([0, int.MaxValue]).RequireGrad();
+        Tensor tall = Tensor.Zeros([int.MaxValue, 0]).RequireGrad();
+
+        Tensor wideT = wide.Transpose();
+        Tensor tallT = tall.Transpose();
+        (wideT.Sum() + tallT.Sum()).Backward();
+
+        Assert.That(wideT.Shape.ToArray(), Is.EqualTo(new[] { int.MaxValue, 0 }));
+        Assert.That(tallT.Shape.ToArray(), Is.EqualTo(new[] { 0, int.MaxValue }));
+        Assert.That(wide.Grad!.Shape.ToArray(), Is.EqualTo(new[] { 0, int.MaxValue }));
+        Assert.That(tall.Grad!.Shape.ToArray(), Is.EqualTo(new[] { int.MaxValue, 0 }));
+    }
+
+    [Test]
+    public void Reductions_of_an_empty_tensor_with_long_axes_have_the_shapes_PyTorch_gives()
+    {
+        Tensor x = Tensor.Zeros([65536, 65536, 0]).RequireGrad();
+
+        Assert.That(x.Sum().Item(), Is.Zero);
+        Assert.That(x.Sum(0).Shape.ToArray(), Is.EqualTo(new[] { 65536, 0 }));
+        Assert.That(x.Sum(1, keepDims: true).Shape.ToArray(), Is.EqualTo(new[] { 65536, 1, 0 }));
+        Assert.That(x.Mean(0).Shape.ToArray(), Is.EqualTo(new[] { 65536, 0 }));
+        Assert.That(x.Max(1).Shape.ToArray(), Is.EqualTo(new[] { 65536, 0 }));
+        Assert.That(x.Softmax(0).Shape.ToArray(), Is.EqualTo(new[] { 65536, 65536, 0 }));
+        Assert.That(x.LogSoftmax(2).Shape.ToArray(), Is.EqualTo(new[] { 65536, 65536, 0 }));
+
+        (x.Sum(0).Sum() + x.Max(1).Sum() + x.Softmax(0).Sum()).Backward();
+        Assert.That(x.Grad!.Shape.ToArray(), Is.EqualTo(new[] { 65536, 65536, 0 }));
+    }
+
+    [Test]
+    public void Reductions_along_a_long_axis_of_an_empty_tensor_do_no_work_per_element_of_that_axis()
+    {
+        // Softmax along axis 0 of [0, int.MaxValue] had allocated scratch for int.MaxValue elements; Max along axis 0 of
+        // [int.MaxValue, 0] walks no axis of int.MaxValue empty rows.
+        Tensor wide = Tensor.Zeros([0, int.MaxValue]);
+        Tensor tall = Tensor.Zeros([int.MaxValue, 0]);
+
+        Assert.That(wide.Softmax(0).Shape.ToArray(), Is.EqualTo(new[] { 0, int.MaxValue }));
+        Assert.That(wide.LogSoftmax(0).Shape.ToArray(), Is.EqualTo(new[] { 0, int.MaxValue }));
+        Assert.That(wide.Max(1).Shape.ToArray(), Is.EqualTo(new[] { 0 }));
+        Assert.That(tall.Max(0).Shape.ToArray(), Is.EqualTo(new[] { 0 }));
+        Assert.That(tall.Max(0, keepDims: true).Shape.ToArray(), Is.EqualTo(new[] { 1, 0 }));
+        Assert.That(tall.Sum(0).Shape.ToArray(), Is.EqualTo(new[] { 0 }));
+        Assert.That(wide.TakeAlongLastAxis([]).Shape.ToArray(), Is.EqualTo(new[] { 0 }));
+    }
+
+    [Test]
+    public void Broadcasting_keeps_a_zero_axis_whatever_the_other_operand_lengths()
+    {
+        Tensor x = Tensor.Zeros([65536, 1, 0]).RequireGrad();
+        Tensor y = Tensor.Ones([1, 65536, 1]).RequireGrad();
+
+        Tensor z = x * y;
+        z.Sum().Backward();
+
+        Assert.That(z.Shape.ToArray(), Is.EqualTo(new[] { 65536, 65536, 0 }));
+        Assert.That((Tensor.Zeros([0, 1]) + Tensor.Zeros([int.MaxValue, 1, 0])).Shape.ToArray(), Is.EqualTo(new[] { int.MaxValue, 0, 0 }));
+        Assert.That(Tensor.Zeros([int.MaxValue, 0]).Subtract(Tensor.Ones([1])).Shape.ToArray(), Is.EqualTo(new[] { int.MaxValue, 0 }));
+        Assert.That(Tensor.Ones([1]).BroadcastTo(65536, 65536, 0).Shape.ToArray(), Is.EqualTo(new[] { 65536, 65536, 0 }));
+        Assert.That(x.Grad!.Shape.ToArray(), Is.EqualTo(new[] { 65536, 1, 0 }));
+        Assert.That(y.Grad!.ToArray<float>(), Is.All.Zero, "a sum over no elements");
+    }
+
+    [Test]
+    public void Matrix_products_with_a_zero_length_have_the_shapes_PyTorch_gives()
+    {
+        Tensor tall = Tensor.Zeros([int.MaxValue, 0]);
+        Tensor wide = Tensor.Zeros([0, int.MaxValue]);
+
+        Assert.That(tall.MatMul(Tensor.Zeros([0, 0])).Shape.ToArray(), Is.EqualTo(new[] { int.MaxValue, 0 }));
+        Assert.That(wide.MatMul(tall).Shape.ToArray(), Is.EqualTo(new[] { 0, 0 }));
+        Assert.That(Tensor.Zeros([0]).MatMul(Tensor.Zeros([0, 3])).ToArray<float>(), Is.EqualTo(new float[3]), "a sum over no terms is 0");
+        Assert.That(tall.Affine(Tensor.Zeros([0, 0])).Shape.ToArray(), Is.EqualTo(new[] { int.MaxValue, 0 }));
+    }
+
+    [Test]
+    public void Reshaping_an_empty_tensor_with_long_axes_follows_PyTorch()
+    {
+        Tensor x = Tensor.Zeros([int.MaxValue, 0]);
+
+        Assert.That(x.Reshape(0, int.MaxValue).Shape.ToArray(), Is.EqualTo(new[] { 0, int.MaxValue }));
+        Assert.That(x.Reshape(65536, 0, 65536).Shape.ToArray(), Is.EqualTo(new[] { 65536, 0, 65536 }));
+        Assert.That(x.Reshape(-1).Shape.ToArray(), Is.EqualTo(new[] { 0 }));
+        Assert.That(() => x.Reshape(0, -1), Throws.ArgumentException.With.Message.Contains("[0, -1]"), "−1 could be any length: ambiguous, as in PyTorch");
+    }
+
+    // ---- Results too large for an array ----
+
+    private static readonly (string Op, int[] Left, int[] Right, Func<Tensor, Tensor, Tensor> Apply)[] OverflowingCalls =
+    [
+        ("Add", [65536, 1], [1, 65536], (x, y) => x + y),
+        ("Subtract", [65536, 1], [1, 65536], (x, y) => x - y),
+        ("Multiply", [1, 65536], [65536, 1], (x, y) => x.Multiply(y)),
+        ("Divide", [65536, 1], [1, 65536], (x, y) => x / y),
+        ("Maximum", [65536, 1], [1, 65536], (x, y) => x.Maximum(y)),
+        ("Minimum", [65536, 1], [1, 65536], (x, y) => x.Minimum(y)),
+        ("Pow", [65536, 1], [1, 65536], (x, y) => x.Pow(y)),
+        ("MatMul", [65536, 1], [1, 65536], (x, y) => x.MatMul(y)),
+        ("MatMul", [0], [0, int.MaxValue], (x, y) => x.MatMul(y)),
+        ("Affine", [65536, 1], [65536, 1], (x, w) => x.Affine(w)),
+        ("Sum", [0, int.MaxValue], [], (x, _) => x.Sum(0)),
+        ("Mean", [0, int.MaxValue], [], (x, _) => x.Mean(0, keepDims: true)),
+        ("BroadcastTo", [1], [], (x, _) => x.BroadcastTo(65536, 65536)),
+    ];
+
+    public static IEnumerable<TestCaseData> Overflowing()
+        => OverflowingCalls.Select(c => new TestCaseData(c.Op, c.Left, c.Right, c.Apply).SetArgDisplayNames(c.Op, Shapes.Format(c.Left), Shapes.Format(c.Right)));
+
+    [TestCaseSource(nameof(Overflowing))]
+    public void A_result_too_large_for_an_array_is_refused_before_anything_is_rented(string op, int[] left, int[] right, Func<Tensor, Tensor, Tensor> apply)
+    {
+        Tensor x = Tensor.Zeros(left), y = Tensor.Ones(right);
+        TensorPoolStatistics before = TensorPool.Statistics;
+
+        string message = Assert.Throws<ArgumentException>(() => apply(x, y))!.Message;
+
+        Assert.That(message, Does.StartWith(op + ":").And.Contain(Shapes.Format(left)).And.Contain("more elements than an array can hold"));
+        if (right.Length > 0)
+        {
+            Assert.That(message, Does.Contain(Shapes.Format(right)), "the message names both operands' shapes");
+        }
+
+        Assert.That(TensorPool.Statistics.Rented, Is.EqualTo(before.Rented), "no buffer was rented before the throw");
+    }
 }

@@ -16,11 +16,15 @@ public sealed partial class Tensor
     /// <param name="axis">The axis to average over; negative values count from the last axis.</param>
     /// <param name="keepDims">Keep the averaged axis with length 1 instead of removing it.</param>
     /// <exception cref="ArgumentOutOfRangeException">The axis is out of range.</exception>
+    /// <exception cref="ArgumentException">The result holds more elements than an array can (as for <see cref="Sum(int, bool)"/>).</exception>
     /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public Tensor Mean(int axis, bool keepDims = false)
     {
-        int length = _shape[Shapes.NormalizeAxis(axis, _shape, nameof(Mean))];
-        CheckAlive(nameof(Mean)); // as in Mean(): so that the message names Mean, not Sum
+        // As in Mean(): checked here so that the messages name Mean, not Sum.
+        int resolved = Shapes.NormalizeAxis(axis, _shape, nameof(Mean));
+        _ = Shapes.Reduced(_shape, resolved, keepDims, nameof(Mean));
+        CheckAlive(nameof(Mean));
+        int length = _shape[resolved];
         return Sum(axis, keepDims).Multiply(Scalar(1.0 / length, DType));
     }
 }

@@ -252,18 +252,19 @@ internal sealed class SafeTensorsHeader
         return offset;
     }
 
-    // Capped at what one .NET array can hold: each factor is below 2^31 and the running product stays below
-    // Array.MaxLength, so the checked product can never actually overflow.
+    // Capped at what one .NET array can hold. The running product is capped rather than refused as it passes the cap: a
+    // 0 anywhere makes the tensor empty, whatever the lengths before it (as in AutoGrad's tensors and in PyTorch).
     private static int ElementCount(string name, int[] shape, string source)
     {
         long count = 1;
         foreach (int length in shape)
         {
-            count = checked(count * length);
-            if (count > Array.MaxLength)
-            {
-                throw Invalid(source, $"tensor '{Shown(name)}': shape {ShownShape(shape)} has more elements than an AutoGrad tensor can hold ({Array.MaxLength}).");
-            }
+            count = Math.Min(count * length, Array.MaxLength + 1L); // each factor is below 2³¹: no overflow of a long
+        }
+
+        if (count > Array.MaxLength)
+        {
+            throw Invalid(source, $"tensor '{Shown(name)}': shape {ShownShape(shape)} has more elements than an AutoGrad tensor can hold ({Array.MaxLength}).");
         }
 
         return (int)count;

@@ -8,6 +8,11 @@ internal static class Transposition
     /// <summary><c>destination[j, i] = source[i, j]</c> for a <paramref name="rows"/> × <paramref name="columns"/> source; the spans must not overlap.</summary>
     public static void Transpose<T>(ReadOnlySpan<T> source, int rows, int columns, Span<T> destination)
     {
+        if (rows == 0 || columns == 0)
+        {
+            return; // an empty matrix may still have a long side, and stepping a block past int.MaxValue would wrap around
+        }
+
         // Square blocks keep both the rows read and the rows written in cache.
         for (int i0 = 0; i0 < rows; i0 += Block)
         {

@@ -9,7 +9,7 @@ public sealed partial class Tensor
     /// The Jacobians are identities, so backward passes the gradient through:
     /// <c>dx += dz</c> and <c>dy += dz</c>, each summed over the axes its operand was broadcast along.
     /// </remarks>
-    /// <exception cref="ArgumentException">The shapes do not broadcast or the element types differ.</exception>
+    /// <exception cref="ArgumentException">The shapes do not broadcast, their broadcast holds more elements than an array can, or the element types differ.</exception>
     public Tensor Add(Tensor other)
     {
         Tensor z = Zip<AddKernel>(other, nameof(Add));

@@ -10,7 +10,7 @@ public sealed partial class Tensor
     /// Backward: <c>dx += dz·W</c>, <c>dW += dzᵀ·x</c> (so <c>∂(w·x + b)/∂w = xᵀ</c> for one neuron) and
     /// <c>db += Σₙ dz[n, :]</c> (<c>∂z/∂b = 1</c>), all without materializing a transpose.
     /// </remarks>
-    /// <exception cref="ArgumentException">The shapes do not fit together or the element types differ.</exception>
+    /// <exception cref="ArgumentException">The shapes do not fit together, the result holds more elements than an array can, or the element types differ.</exception>
     public Tensor Affine(Tensor weight, Tensor? bias = null)
     {
         CheckOperand(weight, nameof(Affine));
@@ -30,6 +30,10 @@ public sealed partial class Tensor
                 nameof(weight));
         }
 
+        ReadOnlySpan<int> resultShape = single ? [weight._shape[0]] : [_shape[0], weight._shape[0]];
+        _ = bias is null
+            ? Shapes.ResultCount(resultShape, nameof(Affine), _shape, weight._shape)
+            : Shapes.ResultCount(resultShape, nameof(Affine), _shape, weight._shape, bias._shape);
         Tensor x = single ? View([1, _shape[0]]) : this;
         Tensor z = Product(x, false, weight, true);
         if (bias is not null)

@@ -9,19 +9,26 @@ public sealed partial class Tensor
     /// from the right, and an axis of length 1 (or a missing leading axis) is repeated.
     /// </summary>
     /// <remarks>Backward: <c>dx += dy</c> summed over the expanded axes (the vector sum reduction).</remarks>
-    /// <exception cref="ArgumentException">This shape does not broadcast to <paramref name="shape"/>, or a length is negative.</exception>
+    /// <exception cref="ArgumentException">
+    /// This shape does not broadcast to <paramref name="shape"/>, a length is negative, or <paramref name="shape"/> holds more
+    /// elements than an array can.
+    /// </exception>
     /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public Tensor BroadcastTo(params ReadOnlySpan<int> shape)
     {
-        _ = Shapes.ElementCount(shape, nameof(shape), nameof(BroadcastTo)); // rejects negative lengths before they reach the broadcast message
-        if (!Shapes.Broadcast(_shape, shape, nameof(BroadcastTo)).AsSpan().SequenceEqual(shape))
+        Shapes.CheckLengths(shape, nameof(shape), nameof(BroadcastTo)); // before they reach the message below
+        if (!Shapes.ExpandsTo(_shape, shape))
         {
             throw new ArgumentException(
-                $"BroadcastTo: shape {Shapes.Format(_shape)} cannot be expanded to {Shapes.Format(shape)}.", nameof(shape));
+                $"BroadcastTo: shape {Shapes.Format(_shape)} cannot be expanded to {Shapes.Format(shape)} "
+                + "(aligned from the right, each length must equal the target's or be 1).",
+                nameof(shape));
         }
 
+        int[] target = shape.ToArray();
+        _ = Shapes.ResultCount(target, nameof(BroadcastTo), _shape);
         CheckAlive(nameof(BroadcastTo));
-        Tensor y = Empty(shape.ToArray(), DType);
+        Tensor y = Empty(target, DType);
         if (DType == DType.Float32)
         {
             ZipCore<float, CopyFirstKernel>(this, this, y);

@@ -9,7 +9,7 @@ public sealed partial class Tensor
     /// Backward: <c>dx += dz / y</c> and <c>dy += −dz ⊗ z / y</c> (that is, <c>−dz·x/y²</c> from the saved output),
     /// each summed over the axes its operand was broadcast along.
     /// </remarks>
-    /// <exception cref="ArgumentException">The shapes do not broadcast or the element types differ.</exception>
+    /// <exception cref="ArgumentException">The shapes do not broadcast, their broadcast holds more elements than an array can, or the element types differ.</exception>
     public Tensor Divide(Tensor other)
     {
         Tensor z = Zip<DivideKernel>(other, nameof(Divide));

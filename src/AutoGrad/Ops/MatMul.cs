@@ -9,7 +9,10 @@ public sealed partial class Tensor
     /// [m, k]·[k] gives [m], [k]·[k, n] gives [n], and two vectors give their <see cref="Dot"/> product.
     /// </summary>
     /// <remarks>Backward: <c>dA += dC·Bᵀ</c> and <c>dB += Aᵀ·dC</c>, computed without materializing a transpose.</remarks>
-    /// <exception cref="ArgumentException">An operand has rank 0 or above 2, the inner lengths differ, or the element types differ.</exception>
+    /// <exception cref="ArgumentException">
+    /// An operand has rank 0 or above 2, the inner lengths differ, the product holds more elements than an array can, or the
+    /// element types differ.
+    /// </exception>
     public Tensor MatMul(Tensor other)
     {
         CheckOperand(other, nameof(MatMul));
@@ -21,6 +24,15 @@ public sealed partial class Tensor
                 nameof(other));
         }
 
+        // Checked here: the vector cases run as products of reshaped operands, whose shapes a message should not show.
+        ReadOnlySpan<int> product = (Rank, other.Rank) switch
+        {
+            (1, 1) => [],
+            (2, 1) => [_shape[0]],
+            (1, 2) => [other._shape[1]],
+            _ => [_shape[0], other._shape[1]],
+        };
+        _ = Shapes.ResultCount(product, nameof(MatMul), _shape, other._shape);
         return (Rank, other.Rank) switch
         {
             (1, 1) => Dot(other),

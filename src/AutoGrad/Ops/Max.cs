@@ -24,11 +24,8 @@ public sealed partial class Tensor
             throw new ArgumentException($"Max: axis {axis} of shape {Shapes.Format(_shape)} is empty and has no maximum.", nameof(axis));
         }
 
-        int outer = Shapes.ElementCount(_shape.AsSpan(0, resolved));
-        int inner = Shapes.ElementCount(_shape.AsSpan(resolved + 1));
-        int[] keptShape = _shape.ToArray();
-        keptShape[resolved] = 1;
-        Tensor y = Empty(keepDims ? keptShape : [.. _shape[..resolved], .. _shape[(resolved + 1)..]], DType);
+        (int outer, _, int inner) = Shapes.AroundAxis(_shape, resolved);
+        Tensor y = Empty(Shapes.Reduced(_shape, resolved, keepDims, nameof(Max)).Result, DType);
         var indices = new int[outer * inner];
         if (DType == DType.Float32)
         {

@@ -10,7 +10,7 @@ public sealed partial class Tensor
     /// where <c>x = y</c> it is split evenly between them, and where either is NaN both receive it (as in PyTorch);
     /// each is summed over broadcast axes.
     /// </remarks>
-    /// <exception cref="ArgumentException">The shapes do not broadcast or the element types differ.</exception>
+    /// <exception cref="ArgumentException">The shapes do not broadcast, their broadcast holds more elements than an array can, or the element types differ.</exception>
     public Tensor Minimum(Tensor other)
     {
         Tensor z = Zip<MinimumKernel>(other, nameof(Minimum));

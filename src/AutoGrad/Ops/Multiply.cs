@@ -10,7 +10,7 @@ public sealed partial class Tensor
     /// <c>dy += dz ⊗ x</c>, each summed over the axes its operand was broadcast along. When no operand was
     /// broadcast, each is one fused multiply-add pass into the gradient.
     /// </remarks>
-    /// <exception cref="ArgumentException">The shapes do not broadcast or the element types differ.</exception>
+    /// <exception cref="ArgumentException">The shapes do not broadcast, their broadcast holds more elements than an array can, or the element types differ.</exception>
     public Tensor Multiply(Tensor other)
     {
         Tensor z = Zip<MultiplyKernel>(other, nameof(Multiply));

@@ -10,7 +10,7 @@ public sealed partial class Tensor
     /// As in PyTorch, the first term is 0 where <c>y = 0</c> and the second is 0 where <c>x = 0</c> and
     /// <c>y ≥ 0</c>, instead of the 0·∞ of the bare formulas.
     /// </remarks>
-    /// <exception cref="ArgumentException">The shapes do not broadcast or the element types differ.</exception>
+    /// <exception cref="ArgumentException">The shapes do not broadcast, their broadcast holds more elements than an array can, or the element types differ.</exception>
     public Tensor Pow(Tensor exponent)
     {
         Tensor z = Zip<PowKernel>(exponent, nameof(Pow));

@@ -29,20 +29,26 @@ public sealed partial class Tensor
         if (inferred >= 0)
         {
             resolved[inferred] = 1;
-            int known = Shapes.ElementCount(resolved, nameof(shape), nameof(Reshape));
-            if (known == 0 || ElementCount % known != 0)
-            {
-                throw new ArgumentException(
-                    $"Reshape: cannot reshape shape {Shapes.Format(_shape)} ({ElementCount} elements) into {Shapes.Format(shape)}.", nameof(shape));
-            }
-
-            resolved[inferred] = ElementCount / known;
         }
 
-        if (Shapes.ElementCount(resolved, nameof(shape), nameof(Reshape)) != ElementCount)
+        if (resolved.AsSpan().IndexOfAnyInRange(int.MinValue, -1) >= 0)
+        {
+            throw new ArgumentException($"Reshape: shape {Shapes.Format(shape)} has a negative length other than one −1.", nameof(shape));
+        }
+
+        // Capped, so that a shape of too many elements is one that cannot hold this tensor's rather than an overflow; a known
+        // product of 0 leaves −1 ambiguous, since any length would do (PyTorch refuses it too).
+        long known = Shapes.CappedCount(resolved);
+        bool fits = inferred >= 0 ? known != 0 && ElementCount % known == 0 : known == ElementCount;
+        if (!fits)
         {
             throw new ArgumentException(
                 $"Reshape: cannot reshape shape {Shapes.Format(_shape)} ({ElementCount} elements) into {Shapes.Format(shape)}.", nameof(shape));
+        }
+
+        if (inferred >= 0)
+        {
+            resolved[inferred] = (int)(ElementCount / known);
         }
 
         return resolved;

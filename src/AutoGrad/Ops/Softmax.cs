@@ -37,9 +37,7 @@ public sealed partial class Tensor
     {
         int resolved = Shapes.NormalizeAxis(axis, _shape, op);
         CheckAlive(op);
-        int outer = Shapes.ElementCount(_shape.AsSpan(0, resolved));
-        int length = _shape[resolved];
-        int inner = Shapes.ElementCount(_shape.AsSpan(resolved + 1));
+        (int outer, int length, int inner) = Shapes.AroundAxis(_shape, resolved);
         Tensor y = Empty(_shape, DType);
         if (DType == DType.Float32)
         {

@@ -18,13 +18,13 @@ public sealed partial class Tensor
     /// <param name="axis">The axis to sum over; negative values count from the last axis.</param>
     /// <param name="keepDims">Keep the summed axis with length 1 instead of removing it.</param>
     /// <exception cref="ArgumentOutOfRangeException">The axis is out of range.</exception>
+    /// <exception cref="ArgumentException">The result holds more elements than an array can (an empty tensor's can, such as [0, 2³¹ − 1]'s along axis 0).</exception>
     /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public Tensor Sum(int axis, bool keepDims = false)
     {
         int resolved = Shapes.NormalizeAxis(axis, _shape, nameof(Sum));
+        (int[] keptShape, int[] resultShape) = Shapes.Reduced(_shape, resolved, keepDims, nameof(Sum));
         CheckAlive(nameof(Sum));
-        int[] keptShape = _shape.ToArray();
-        keptShape[resolved] = 1;
         Tensor sum = Zeros(keptShape, DType);
         SumInto(sum);
         if (keepDims)
@@ -32,7 +32,7 @@ public sealed partial class Tensor
             return Record(sum, this, static (y, x) => x.AccumulateExpandedGrad(y.OutputGradient));
         }
 
-        Tensor y = sum.View([.. _shape[..resolved], .. _shape[(resolved + 1)..]]);
+        Tensor y = sum.View(resultShape);
         return Record(y, this, (y, x) => x.AccumulateExpandedGrad(y.OutputGradient.Reshape(keptShape)));
     }
 }

@@ -14,11 +14,13 @@ public sealed partial class Tensor
     /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public Tensor TakeAlongLastAxis(ReadOnlySpan<int> indices)
     {
-        int rows = Rank == 0 ? 0 : Shapes.ElementCount(_shape.AsSpan(0, Rank - 1));
+        // Capped: the rows of an empty tensor such as [65536, 65536, 0] may be more than any span of indices holds.
+        long rows = Rank == 0 ? 0 : Shapes.CappedCount(_shape.AsSpan(0, Rank - 1));
         if (Rank == 0 || indices.Length != rows)
         {
+            string needed = rows > Array.MaxLength ? $"more than {Array.MaxLength}" : $"{rows}";
             throw new ArgumentException(
-                $"TakeAlongLastAxis: {indices.Length} indices for a tensor of shape {Shapes.Format(_shape)}; needs one per row of the last axis ({rows}).",
+                $"TakeAlongLastAxis: {indices.Length} indices for a tensor of shape {Shapes.Format(_shape)}; needs one per row of the last axis ({needed}).",
                 nameof(indices));
         }
 

@@ -1,3 +1,4 @@
+using AutoGrad.IO;
 using AutoGrad.NN;
 using AutoGrad.Optimizers;
 using static AutoGrad.Tests.BadInput.BadInputKind;
@@ -152,5 +153,49 @@ public static partial class Catalogue
                 };
             });
         }
+
+        // A zero axis makes a shape empty whatever its other lengths and their order, as in PyTorch.
+        yield return new AcceptedCase("Tensor.Zeros", Size, "Zeros of [2147483647, 0] and [65536, 65536, 0] are empty, as in PyTorch", _ => () =>
+        {
+            Assert.That(Tensor.Zeros([int.MaxValue, 0]).ElementCount, Is.Zero);
+            Assert.That(Tensor.Zeros([65536, 65536, 0]).ElementCount, Is.Zero);
+        });
+        yield return new AcceptedCase("Tensor.Transpose", Size, "Transpose of the empty [0, 2147483647]", a =>
+        {
+            Tensor x = a.Leaf(0, int.MaxValue);
+            return () => Assert.That(x.Transpose().Shape.ToArray(), Is.EqualTo(new[] { int.MaxValue, 0 }));
+        });
+        yield return new AcceptedCase("Tensor.Sum", Size, "Sum along the long axis of the empty [2147483647, 0]", a =>
+        {
+            Tensor x = a.Leaf(int.MaxValue, 0);
+            return () => Assert.That(x.Sum(0).Shape.ToArray(), Is.EqualTo(new[] { 0 }));
+        });
+        yield return new AcceptedCase("Tensor.Add", Size, "[65536, 1, 0] + [1, 65536, 1] is the empty [65536, 65536, 0]", a =>
+        {
+            Tensor x = a.Leaf(65536, 1, 0), y = a.Leaf(1, 65536, 1);
+            return () => Assert.That((x + y).Shape.ToArray(), Is.EqualTo(new[] { 65536, 65536, 0 }));
+        });
+        yield return new AcceptedCase("Tensor.MatMul", Size, "[0, 2147483647]·[2147483647, 0] is the empty [0, 0]", a =>
+        {
+            Tensor x = a.Leaf(0, int.MaxValue), y = a.Leaf(int.MaxValue, 0);
+            return () => Assert.That(x.MatMul(y).Shape.ToArray(), Is.EqualTo(new[] { 0, 0 }));
+        });
+        yield return new AcceptedCase("Tensor.Reshape", Size, "Reshape of the empty [2147483647, 0] into [0, 2147483647]", a =>
+        {
+            Tensor x = a.Leaf(int.MaxValue, 0);
+            return () => Assert.That(x.Reshape(0, int.MaxValue).Shape.ToArray(), Is.EqualTo(new[] { 0, int.MaxValue }));
+        });
+        yield return new AcceptedCase("Tensor.ToString", Size, "ToString of the empty [2147483647, 0]", a =>
+        {
+            Tensor x = a.Leaf(int.MaxValue, 0);
+            return () => Assert.That(x.ToString(), Is.EqualTo("tensor([], shape=[2147483647, 0], dtype=float32, requiresGrad=true)"));
+        });
+        yield return new AcceptedCase("SafeTensors.Load", Size, "Load of an empty tensor of shape [2147483647, 0]", _ => () =>
+        {
+            using var stream = new MemoryStream();
+            SafeTensors.Save(stream, [new("empty", Tensor.Zeros([int.MaxValue, 0]))]);
+            stream.Position = 0;
+            Assert.That(SafeTensors.Load(stream).Tensors["empty"].Shape.ToArray(), Is.EqualTo(new[] { int.MaxValue, 0 }));
+        });
     }
 }

@@ -328,5 +328,75 @@ public static partial class Catalogue
             Tensor x = a.Recorded(2, 3);
             return () => x.ToDType((DType)7);
         });
+
+        // Results too large for an array: the message names the op called, its operands' shapes and the result's.
+        foreach ((string op, string entry, Func<Tensor, Tensor, Tensor> apply) in BinaryOps)
+        {
+            yield return Rejects<ArgumentException>(entry, Size, $"{op} of [65536, 1] and [1, 65536] (2³² elements)", [op, "[65536, 1]", "[1, 65536]", "[65536, 65536]", "more elements"], a =>
+            {
+                Tensor x = a.Data(65536, 1), y = a.Leaf(1, 65536);
+                return () => apply(x, y);
+            });
+        }
+
+        foreach ((string op, string entry, int[] left, int[] right, int[] result, Func<Tensor, Tensor, Tensor> apply) in new (string, string, int[], int[], int[], Func<Tensor, Tensor, Tensor>)[]
+        {
+            ("MatMul", "Tensor.MatMul", [65536, 1], [1, 65536], [65536, 65536], (a, b) => a.MatMul(b)),
+            ("MatMul", "Tensor.MatMul", [0], [0, int.MaxValue], [int.MaxValue], (a, b) => a.MatMul(b)),
+            ("MatMul", "Tensor.MatMul", [int.MaxValue, 0], [0], [int.MaxValue], (a, b) => a.MatMul(b)),
+            ("Affine", "Tensor.Affine", [65536, 1], [65536, 1], [65536, 65536], (a, b) => a.Affine(b)),
+            ("Affine", "Tensor.Affine", [int.MaxValue, 0], [2, 0], [int.MaxValue, 2], (a, b) => a.Affine(b)),
+        })
+        {
+            yield return Rejects<ArgumentException>(entry, Size, $"{op} of {Shapes.Format(left)} and {Shapes.Format(right)} (too many elements)", [op, Shapes.Format(left), Shapes.Format(right), Shapes.Format(result), "more elements"], a =>
+            {
+                Tensor x = a.Leaf(left), y = a.Leaf(right);
+                return () => apply(x, y);
+            });
+        }
+
+        yield return Rejects<ArgumentException>("Tensor.Affine", Size, "Affine of [65536, 1] and [65536, 1] with bias [65536] (2³² elements)", ["Affine", "[65536, 1]", "[65536]", "[65536, 65536]", "more elements"], a =>
+        {
+            Tensor x = a.Leaf(65536, 1), w = a.Leaf(65536, 1), b = a.Leaf(65536);
+            return () => x.Affine(w, b);
+        });
+
+        foreach ((string op, string call, int[] shape, int[] result, Func<Tensor, Tensor> apply) in new (string, string, int[], int[], Func<Tensor, Tensor>)[]
+        {
+            ("Sum", "x.Sum(0)", [0, int.MaxValue], [int.MaxValue], x => x.Sum(0)),
+            ("Sum", "x.Sum(0, keepDims: true)", [0, int.MaxValue], [1, int.MaxValue], x => x.Sum(0, keepDims: true)),
+            ("Sum", "x.Sum(2)", [65536, 65536, 0], [65536, 65536], x => x.Sum(2)),
+            ("Mean", "x.Mean(0)", [0, int.MaxValue], [int.MaxValue], x => x.Mean(0)),
+            ("BroadcastTo", "x.BroadcastTo(65536, 65536)", [1], [65536, 65536], x => x.BroadcastTo(65536, 65536)),
+            ("BroadcastTo", "x.BroadcastTo(65536, 65536, 2)", [2], [65536, 65536, 2], x => x.BroadcastTo(65536, 65536, 2)),
+        })
+        {
+            yield return Rejects<ArgumentException>($"Tensor.{op}", Size, $"{call} of {Shapes.Format(shape)} (too many elements)", [op, Shapes.Format(shape), Shapes.Format(result), "more elements"], a =>
+            {
+                Tensor x = a.Leaf(shape);
+                return () => apply(x);
+            });
+        }
+
+        yield return Rejects<ArgumentException>("Tensor.Reshape", Size, "Reshape of [2, 3] into [65536, 65536]", ["Reshape", "[2, 3]", "[65536, 65536]", "cannot reshape"], a =>
+        {
+            Tensor x = a.Recorded(2, 3);
+            return () => x.Reshape(65536, 65536);
+        });
+        yield return Rejects<ArgumentException>("Tensor.Reshape", Size, "Reshape of [2, 3] into [65536, 65536, -1]", ["Reshape", "[2, 3]", "[65536, 65536, -1]", "cannot reshape"], a =>
+        {
+            Tensor x = a.Recorded(2, 3);
+            return () => x.Reshape(65536, 65536, -1);
+        });
+        yield return Rejects<ArgumentException>("Tensor.Reshape", Size, "Reshape of the empty [2147483647, 0] into [0, -1] (ambiguous, as in PyTorch)", ["Reshape", "[2147483647, 0]", "[0, -1]"], a =>
+        {
+            Tensor x = a.Leaf(int.MaxValue, 0);
+            return () => x.Reshape(0, -1);
+        });
+        yield return Rejects<ArgumentException>("Tensor.TakeAlongLastAxis", ShapeMismatch, "TakeAlongLastAxis of [65536, 65536, 0] with no indices", ["TakeAlongLastAxis", "[65536, 65536, 0]", "0 indices", "more than 2147483591"], a =>
+        {
+            Tensor x = a.Leaf(65536, 65536, 0);
+            return () => x.TakeAlongLastAxis([]);
+        });
     }
 }

@@ -83,6 +83,22 @@ public static partial class Catalogue
                 return () => Tensor.RandomUniform([2, 3], source, low, high);
             });
         }
+
+        // A zero axis makes a shape empty, but neither hides a negative length after it nor lets a count overflow before it matters.
+        foreach ((string op, Func<int[], Tensor> create) in new (string, Func<int[], Tensor>)[]
+        {
+            ("Zeros", s => Tensor.Zeros(s)), ("Ones", s => Tensor.Ones(s)), ("Full", s => Tensor.Full(s, 2)),
+            ("RandomNormal", s => Tensor.RandomNormal(s, new RandomSource(1))), ("RandomUniform", s => Tensor.RandomUniform(s, new RandomSource(1))),
+            ("Create", s => Tensor.Create(ReadOnlySpan<float>.Empty, s)),
+        })
+        {
+            foreach (int[] shape in new int[][] { [0, -1], [int.MaxValue, 0, -2] })
+            {
+                yield return Rejects<ArgumentException>($"Tensor.{op}", Size, $"{op} of shape {Shapes.Format(shape)}", [op, Shapes.Format(shape), "negative"], _ => () => create(shape));
+            }
+
+            yield return Rejects<ArgumentException>($"Tensor.{op}", Size, $"{op} of shape [2147483647, 2]", [op, "[2147483647, 2]", "more elements"], _ => () => create([int.MaxValue, 2]));
+        }
     }
 
     private static IEnumerable<BadInputCase> ReadingCases()

@@ -151,7 +151,6 @@ public sealed class SafeTensorsMalformedTests
 
     [TestCase("[65536, 65536, 65536]")]
     [TestCase("[2147483647, 2147483647, 2147483647, 2147483647, 2147483647]")]
-    [TestCase("[2147483647, 2147483647, 0]")]
     public void A_shape_with_more_elements_than_a_tensor_can_hold(string shape)
         => AssertRejected(Entry(shape: shape), "tensor 'w'", "more elements than an AutoGrad tensor can hold");
 
