@@ -138,28 +138,8 @@ public sealed class ProductRemainderSweepTests(string kernelName, DType dtype)
 
     private static double[] Sum(double[] x, double[] y) => [.. x.Zip(y, (u, v) => u + v)];
 
-    /// <summary><c>op(a)·op(b)</c> by the textbook triple loop, with each element's sum of term magnitudes.</summary>
     private static (double Value, double Magnitude)[] Product(double[] a, double[] b, int m, int n, int k, bool transposeA, bool transposeB)
-    {
-        var c = new (double, double)[m * n];
-        for (int i = 0; i < m; i++)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                double sum = 0, magnitude = 0;
-                for (int p = 0; p < k; p++)
-                {
-                    double term = (transposeA ? a[(p * m) + i] : a[(i * k) + p]) * (transposeB ? b[(j * k) + p] : b[(p * n) + j]);
-                    sum += term;
-                    magnitude += Math.Abs(term);
-                }
-
-                c[(i * n) + j] = (sum, magnitude);
-            }
-        }
-
-        return c;
-    }
+        => ReferenceProduct.Compute(a, transposeA, b, transposeB, null, m, n, k);
 
     private void Compare(List<string> failures, string what, double[] actual, (double Value, double Magnitude)[] expected)
     {
