@@ -48,8 +48,10 @@ public sealed partial class Tensor : IDisposable
     /// must outlive it, such as an optimizer's state.
     /// </summary>
     /// <returns>This tensor, for chaining.</returns>
+    /// <exception cref="InvalidOperationException">A scope of another thread owns the tensor or its gradient.</exception>
     public Tensor DetachFromScope()
     {
+        CheckScopesAreThisThreads(nameof(DetachFromScope));
         MoveTo(null);
         return this;
     }
@@ -57,8 +59,10 @@ public sealed partial class Tensor : IDisposable
     /// <summary>Moves the storage owner out of <paramref name="frame"/> (or a frame opened inside it) into the frame enclosing it.</summary>
     internal void MoveOutOf(ScopeFrame frame)
     {
-        if (OwningScope?.IsWithin(frame) == true)
+        // The frame is this thread's, so a tensor of another thread's scope is not in it (and that thread's frames are not read).
+        if (OwningScope is { IsOnCurrentThread: true } scope && scope.IsWithin(frame))
         {
+            CheckScopesAreThisThreads("TensorScope.Keep");
             MoveTo(frame.Outer);
         }
     }
@@ -104,6 +108,21 @@ public sealed partial class Tensor : IDisposable
         {
             MoveGradientsTo(frame);
         }
+    }
+
+    /// <summary>Throws unless every scope that moving this tensor changes (its storage owner's, its gradients') is this thread's.</summary>
+    private void CheckScopesAreThisThreads(string member)
+    {
+        Tensor owner = _base ?? this;
+        if (!IsHere(owner) || !IsHere(owner._grad) || !IsHere(owner._retainedGrad) || !IsHere(_grad) || !IsHere(_retainedGrad))
+        {
+            // A scope's list of tensors is its thread's alone: changing it from here would race with that thread.
+            throw new InvalidOperationException(
+                $"{member}: this tensor of shape {Shapes.Format(_shape)} (or its gradient) belongs to a TensorScope of another "
+                + $"thread; a scope and the tensors it owns belong to the thread that began it, so call {member} there.");
+        }
+
+        static bool IsHere(Tensor? tensor) => tensor?.OwningScope is not { IsOnCurrentThread: false };
     }
 
     private void MoveGradientsTo(ScopeFrame? frame)

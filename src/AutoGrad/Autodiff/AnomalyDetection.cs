@@ -42,12 +42,8 @@ internal static class AnomalyDetection
     [ThreadStatic]
     private static int t_depth;
 
-    // The serial number of each scope open on the thread, outermost first, so that a stale Dispose ends nothing.
     [ThreadStatic]
-    private static List<int>? t_openScopes;
-
-    [ThreadStatic]
-    private static int t_lastSerial;
+    private static ScopeStack? t_scopes;
 
     [ThreadStatic]
     private static bool t_inBackward;
@@ -72,30 +68,27 @@ internal static class AnomalyDetection
         set => t_inBackward = value;
     }
 
-    /// <summary>Begins detection on this thread; returns the new scope's depth and serial number, for <see cref="Exit"/>.</summary>
-    public static (int Depth, int Serial) Enter()
+    /// <summary>Begins detection on this thread; returns the new scope, for <see cref="Exit"/>.</summary>
+    public static ScopeStack.Token Enter()
     {
-        List<int> open = t_openScopes ??= [];
-        open.Add(++t_lastSerial);
-        if (t_depth++ == 0)
+        ScopeStack scopes = t_scopes ??= new ScopeStack();
+        ScopeStack.Token scope = scopes.Push();
+        t_depth = scopes.Count;
+        if (t_depth == 1)
         {
             Interlocked.Increment(ref ThreadsDetecting.Value);
         }
 
-        return (t_depth, t_lastSerial);
+        return scope;
     }
 
-    /// <summary>
-    /// Ends the scope of <paramref name="depth"/> and <paramref name="serial"/>, and any left open inside it; nothing when
-    /// it has ended already.
-    /// </summary>
-    public static void Exit(int depth, int serial)
+    /// <summary>Ends <paramref name="scope"/>, and any left open inside it; nothing when it has ended already.</summary>
+    /// <exception cref="InvalidOperationException">Called on another thread than the scope's, with <paramref name="wrongThread"/> as message.</exception>
+    public static void Exit(ScopeStack.Token scope, string wrongThread)
     {
-        List<int>? open = t_openScopes;
-        if (open is not null && depth <= open.Count && open[depth - 1] == serial)
+        if (scope.End(wrongThread))
         {
-            open.RemoveRange(depth - 1, open.Count - depth + 1);
-            t_depth = open.Count;
+            t_depth = t_scopes!.Count;
             if (t_depth == 0)
             {
                 Interlocked.Decrement(ref ThreadsDetecting.Value);

@@ -8,36 +8,19 @@ namespace AutoGrad;
 /// </summary>
 public readonly struct AnomalyDetectionScope : IDisposable
 {
-    // Where the scope sits among those open on its thread; 0 for default(AnomalyDetectionScope), which does nothing.
-    private readonly int _depth;
-    private readonly int _serial;
-    private readonly int _threadId;
+    private const string OnAnotherThread =
+        "DetectAnomaly: the scope was begun on another thread; detection is per thread, so end it where it began "
+        + "and do not let it span an await.";
 
-    internal AnomalyDetectionScope((int Depth, int Serial) scope)
-    {
-        (_depth, _serial) = scope;
-        _threadId = Environment.CurrentManagedThreadId;
-    }
+    // The default token, of default(AnomalyDetectionScope), ends nothing.
+    private readonly ScopeStack.Token _scope;
+
+    internal AnomalyDetectionScope(ScopeStack.Token scope) => _scope = scope;
 
     /// <summary>
     /// Ends this scope's detection, and that of scopes opened inside it and left open; scopes nest, and a second call
     /// does nothing.
     /// </summary>
     /// <exception cref="InvalidOperationException">Called on another thread than the one that began the scope (as after an <c>await</c>).</exception>
-    public void Dispose()
-    {
-        if (_depth == 0)
-        {
-            return;
-        }
-
-        if (_threadId != Environment.CurrentManagedThreadId)
-        {
-            throw new InvalidOperationException(
-                "DetectAnomaly: the scope was begun on another thread; detection is per thread, so end it where it began "
-                + "and do not let it span an await.");
-        }
-
-        AnomalyDetection.Exit(_depth, _serial);
-    }
+    public void Dispose() => AnomalyDetection.Exit(_scope, OnAnotherThread);
 }

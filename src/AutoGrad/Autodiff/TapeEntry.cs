@@ -9,6 +9,9 @@ internal abstract class TapeEntry(Tensor output, string op)
 {
     private readonly int _outputVersion = output.Version;
 
+    // The number of the Backward walk that has claimed this record, 0 while none has (see GraphOrder).
+    private int _walk;
+
     public Tensor Output { get; } = output;
 
     /// <summary>
@@ -17,8 +20,8 @@ internal abstract class TapeEntry(Tensor output, string op)
     /// </summary>
     public string Op { get; } = op;
 
-    /// <summary>The number of the last backward walk that reached this record (see <see cref="GraphOrder"/>).</summary>
-    public int WalkStamp { get; set; }
+    /// <summary>The number of the walk that has claimed this record, 0 when none has; a walk reads it to skip a record it has claimed.</summary>
+    public int Walk => _walk;
 
     /// <summary>How many inputs the op has.</summary>
     public abstract int InputCount { get; }
@@ -39,11 +42,12 @@ internal abstract class TapeEntry(Tensor output, string op)
     }
 
     /// <summary>
-    /// Throws if the record was released, or a tensor the rule would read was changed in place or disposed since the op
-    /// ran: Backward asks every record before it runs any, so that such a failure changes no gradient.
+    /// Throws if the record was released, a tensor the rule would read was changed in place or disposed since the op ran,
+    /// or a gradient the walk would add to here (an input leaf's, the output's retained one) was disposed: Backward asks
+    /// every record before it runs any, so that such a failure changes no gradient.
     /// </summary>
     /// <exception cref="InvalidOperationException">The record was released, or a saved tensor was changed in place.</exception>
-    /// <exception cref="ObjectDisposedException">A saved tensor was disposed.</exception>
+    /// <exception cref="ObjectDisposedException">A saved tensor, or a gradient to add to, was disposed.</exception>
     public void CheckSaved()
     {
         if (IsReleased)
@@ -53,7 +57,25 @@ internal abstract class TapeEntry(Tensor output, string op)
 
         CheckUnchanged(Output, _outputVersion);
         CheckInputs();
+        Output.CheckGradientToWrite();
+        for (int i = 0; i < InputCount; i++)
+        {
+            // A non-leaf input is the output of a record the walk checks too.
+            if (Input(i) is { IsLeaf: true } leaf)
+            {
+                leaf.CheckGradientToWrite();
+            }
+        }
     }
+
+    /// <summary>
+    /// Claims the record for <paramref name="walk"/> if no walk holds it, atomically, so that two threads cannot both walk
+    /// it; returns the walk that held it before (0 when none did).
+    /// </summary>
+    public int Claim(int walk) => Interlocked.CompareExchange(ref _walk, walk, 0);
+
+    /// <summary>Gives up the walk's claim, publishing what the walk wrote to the next walk that claims the record.</summary>
+    public void Unclaim() => Volatile.Write(ref _walk, 0);
 
     /// <summary>Drops the references to the inputs and the rule, so a walked graph frees its memory.</summary>
     public void Release()

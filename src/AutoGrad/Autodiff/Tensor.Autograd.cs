@@ -116,12 +116,14 @@ public sealed partial class Tensor
     /// </param>
     /// <exception cref="InvalidOperationException">
     /// This tensor requires no gradient, has several elements and no <paramref name="gradient"/> was given,
-    /// the part of the graph it needs was released by an earlier Backward, or a tensor an op saved was
-    /// changed in place since (<see cref="AddInPlace(Tensor, double)"/>).
+    /// the part of the graph it needs was released by an earlier Backward, a tensor an op saved was
+    /// changed in place since (<see cref="AddInPlace(Tensor, double)"/>), or another Backward is walking the graph (on
+    /// another thread, or from inside one of its rules): a graph takes one Backward at a time. No gradient has changed.
     /// </exception>
     /// <exception cref="ArgumentException"><paramref name="gradient"/> has another shape or element type.</exception>
     /// <exception cref="ObjectDisposedException">
-    /// <paramref name="gradient"/>, or a tensor an op saved, was disposed (<see cref="TensorScope"/>); no gradient has changed.
+    /// <paramref name="gradient"/>, a tensor an op saved, or a gradient the walk would add to (a leaf's
+    /// <see cref="Grad"/>, a retained one) was disposed (<see cref="TensorScope"/>, <see cref="Dispose"/>); no gradient has changed.
     /// </exception>
     /// <exception cref="AnomalyException">
     /// Inside <see cref="DetectAnomaly"/>: a backward rule produced NaN or ±∞, or a gradient entering the walk held one;
@@ -169,6 +171,7 @@ public sealed partial class Tensor
         {
             if (Entry is null)
             {
+                CheckGradientToWrite();
                 AccumulateGrad(gradient ?? ImplicitSeed());
             }
             else
@@ -267,7 +270,7 @@ public sealed partial class Tensor
 
             AnomalyDetection.InBackward = outerInBackward;
 
-            GraphOrder.Return(order);
+            GraphOrder.EndWalk(order);
         }
     }
 
@@ -446,6 +449,23 @@ public sealed partial class Tensor
         }
 
         return output;
+    }
+
+    /// <summary>
+    /// Throws when a Backward would add to a gradient of this tensor that was disposed: a leaf's (when it receives one) or a
+    /// retained one. The walk checks before it writes any gradient.
+    /// </summary>
+    internal void CheckGradientToWrite()
+    {
+        Tensor? written = IsLeaf ? (ReceivesGradient ? _grad : null) : _retainedGrad;
+        if (written is { IsDisposed: true })
+        {
+            throw new ObjectDisposedException(
+                nameof(Tensor),
+                $"Backward: the gradient of a tensor of shape {Shapes.Format(_shape)} was disposed (Dispose was called on its "
+                + "Grad, or the TensorScope that owned it ended), so Backward cannot add to it; no gradient was changed. Call "
+                + "ZeroGrad(setToNone: true) on the tensor to drop the disposed gradient: the next Backward gives it a new one.");
+        }
     }
 
     /// <summary>The gradient flowing into this tensor during a backward rule: d(output)/d(this).</summary>

@@ -44,6 +44,7 @@ internal sealed class BufferPool
     public TensorPoolStatistics Statistics => new(_rented, _allocated, _allocatedBytes, _returned, _retainedBytes);
 
     /// <summary>A buffer of exactly <paramref name="length"/> elements, holding whatever its last user left in it.</summary>
+    /// <exception cref="OutOfMemoryException">A new buffer was needed and the runtime could not allocate it; nothing was counted.</exception>
     public T[] Rent<T>(int length)
     {
         if (length == 0)
@@ -51,16 +52,20 @@ internal sealed class BufferPool
             return [];
         }
 
-        _rented++;
         if (Bucket<T>(length, create: false) is { } bucket && bucket.TryPop(out T[]? buffer))
         {
             _retainedBytes -= ByteLength<T>(length);
-            return buffer;
+        }
+        else
+        {
+            // Counted only once allocated: an OutOfMemoryException leaves the counters as they were.
+            buffer = GC.AllocateUninitializedArray<T>(length);
+            _allocated++;
+            _allocatedBytes += ByteLength<T>(length);
         }
 
-        _allocated++;
-        _allocatedBytes += ByteLength<T>(length);
-        return GC.AllocateUninitializedArray<T>(length);
+        _rented++;
+        return buffer;
     }
 
     /// <summary>Takes back a buffer nobody uses any more; the caller must drop every reference to it.</summary>

@@ -23,7 +23,8 @@ namespace AutoGrad;
 /// by then hold another tensor's values. To use a tensor after its scope, pass it to <see cref="Keep"/> or call
 /// <see cref="Tensor.DetachFromScope"/>.</para>
 /// <para>Scopes nest: disposing a scope also disposes any scope begun inside it and still open. A scope and the
-/// tensors it owns belong to the thread that began it.</para>
+/// tensors it owns belong to the thread that began it: <see cref="Dispose"/>, <see cref="Keep"/>,
+/// <see cref="Tensor.DetachFromScope"/> and <see cref="Tensor.Dispose"/> on another thread throw.</para>
 /// </remarks>
 public readonly struct TensorScope : IDisposable
 {
@@ -46,6 +47,7 @@ public readonly struct TensorScope : IDisposable
     /// </summary>
     /// <returns><paramref name="tensor"/>, for chaining.</returns>
     /// <exception cref="ObjectDisposedException">This scope has ended.</exception>
+    /// <exception cref="InvalidOperationException">Called on another thread than the one that began the scope.</exception>
     public Tensor Keep(Tensor tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
@@ -54,7 +56,15 @@ public readonly struct TensorScope : IDisposable
             throw new ObjectDisposedException(nameof(TensorScope), "Keep: this scope has ended, and the tensors it owned with it.");
         }
 
-        tensor.MoveOutOf(_frame!);
+        if (!_frame!.IsOnCurrentThread)
+        {
+            // The scope's list of tensors is its thread's alone: changing it from here would race with that thread.
+            throw new InvalidOperationException(
+                $"TensorScope.Keep: the scope was begun on another thread; a scope and the tensors it owns belong to the thread "
+                + $"that began it, so keep the tensor of shape {Shapes.Format(tensor.Shape)} there.");
+        }
+
+        tensor.MoveOutOf(_frame);
         return tensor;
     }
 

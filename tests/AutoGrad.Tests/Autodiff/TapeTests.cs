@@ -358,4 +358,92 @@ public sealed class TapeTests
 
         TestTensors.AssertClose(w.Grad!, [2], 0);
     }
+
+    [Test]
+    public void Backward_refuses_a_disposed_gradient_of_a_leaf_before_changing_any_gradient()
+    {
+        Tensor v = Tensor.Create([1f, 2f]).RequireGrad();
+        Tensor w = Tensor.Create([3f, 4f]).RequireGrad();
+        (v * w).Sum().Backward();
+        long[] vGrad = TestTensors.Bits(v.Grad!);
+        w.Grad!.Dispose();
+        Tensor loss = (v * w).Sum(); // Multiply's rule writes v's gradient before w's
+
+        ObjectDisposedException? error = Assert.Throws<ObjectDisposedException>(() => loss.Backward());
+
+        Assert.That(TestTensors.Bits(v.Grad!), Is.EqualTo(vGrad), "no gradient changed");
+        Assert.That(error!.Message, Does.Contain("Backward").And.Contain("gradient of a tensor of shape [2]").And.Contain("ZeroGrad(setToNone: true)"));
+        w.ZeroGrad(setToNone: true);
+        loss.Backward();
+        Assert.That(w.Grad!.ToArray<float>(), Is.EqualTo(new[] { 1f, 2f }), "the graph was kept");
+    }
+
+    [Test]
+    public void Backward_refuses_a_disposed_retained_gradient_before_changing_any_gradient()
+    {
+        Tensor v = Tensor.Create([1f, 2f]).RequireGrad();
+        Tensor h = v * 2;
+        h.RetainGrad();
+        (h * h).Sum().Backward(retainGraph: true);
+        long[] vGrad = TestTensors.Bits(v.Grad!);
+        h.Grad!.Dispose();
+        Tensor loss = (h * 3).Sum(); // the walk writes v's gradient before it adds to h's retained one
+
+        ObjectDisposedException? error = Assert.Throws<ObjectDisposedException>(() => loss.Backward());
+
+        Assert.That(TestTensors.Bits(v.Grad!), Is.EqualTo(vGrad), "no gradient changed");
+        Assert.That(error!.Message, Does.Contain("Backward").And.Contain("gradient of a tensor of shape [2]"));
+    }
+
+    [Test]
+    public void A_Backward_through_a_graph_another_thread_is_walking_is_refused_and_changes_nothing()
+    {
+        Tensor w = Tensor.Create([1.0, 2.0]).RequireGrad();
+        using var inRule = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        int calls = 0;
+
+        // y = w, through a rule that holds the first walk inside it until this thread has tried a walk of its own.
+        Tensor y = Tensor.Record(Tensor.Create([1.0, 2.0]), w, (output, input) =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                inRule.Set();
+                release.Wait(TimeSpan.FromSeconds(30));
+            }
+
+            input.AccumulateGrad(output.OutputGradient);
+        });
+        Tensor loss = (y * 3).Sum();
+        Exception? firstError = null;
+        var first = new Thread(() =>
+        {
+            try
+            {
+                loss.Backward(retainGraph: true);
+            }
+            catch (Exception e)
+            {
+                firstError = e;
+            }
+        });
+        first.Start();
+        InvalidOperationException? error;
+        try
+        {
+            Assert.That(inRule.Wait(TimeSpan.FromSeconds(30)), Is.True, "the first walk reached the rule");
+            error = Assert.Throws<InvalidOperationException>(() => loss.Backward(retainGraph: true));
+        }
+        finally
+        {
+            release.Set();
+            first.Join();
+        }
+
+        Assert.That(error!.Message, Does.Contain("Backward").And.Contain("another thread").And.Contain("one Backward at a time"));
+        Assert.That(firstError, Is.Null, "the first walk finished undisturbed");
+        Assert.That(w.Grad!.ToArray<double>(), Is.EqualTo(new[] { 3.0, 3.0 }), "one walk's gradient");
+        loss.Backward();
+        Assert.That(w.Grad!.ToArray<double>(), Is.EqualTo(new[] { 6.0, 6.0 }), "the graph can be walked again once the first walk ended");
+    }
 }

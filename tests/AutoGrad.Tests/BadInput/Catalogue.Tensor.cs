@@ -343,5 +343,49 @@ public static partial class Catalogue
         }
 
         yield return Rejects<ArgumentException>("GradientCheck.Run", NonFinite, "GradientCheck with epsilon ∞", ["GradientCheck", "epsilon"], a => { Tensor x = a.Data64(2); return () => GradientCheck.Run(x => x.Exp(), x, double.PositiveInfinity); });
+        yield return Rejects<ObjectDisposedException>("Tensor.Backward", Disposed, "Backward into a disposed gradient", ["Backward", "gradient", "[2]", "disposed"], a =>
+        {
+            Tensor v = a.Leaf(2), w = a.LeafWithDisposedGrad(2);
+            Tensor loss = (v * w).Sum(); // v's gradient would be written first
+            return () => loss.Backward();
+        });
+        yield return Rejects<InvalidOperationException>("Tensor.Backward", FinishedTape, "Backward while another thread walks the graph", ["Backward", "another thread", "one Backward at a time"], a =>
+        {
+            // Not tracked: the other thread's walk writes its gradient once released.
+            Tensor w = Tensor.Create([1f, 2f]).RequireGrad();
+            var inRule = new ManualResetEventSlim();
+            var release = new ManualResetEventSlim();
+            int calls = 0;
+            Tensor y = Tensor.Record(Tensor.Create([1f, 2f]), w, (output, input) =>
+            {
+                if (Interlocked.Increment(ref calls) == 1)
+                {
+                    inRule.Set();
+                    release.Wait(TimeSpan.FromSeconds(30));
+                }
+
+                input.AccumulateGrad(output.OutputGradient);
+            });
+            Tensor loss = y.Sum();
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    loss.Backward(retainGraph: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Only before the fix, when the second walk takes the first one's working gradient.
+                }
+            });
+            thread.Start();
+            inRule.Wait(TimeSpan.FromSeconds(30));
+            a.Afterwards(() =>
+            {
+                release.Set();
+                thread.Join();
+            });
+            return () => loss.Backward(retainGraph: true);
+        });
     }
 }

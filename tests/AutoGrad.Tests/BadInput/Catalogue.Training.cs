@@ -318,6 +318,43 @@ public static partial class Catalogue
         }
 
         yield return Rejects<ArgumentOutOfRangeException>("DTypeExtensions.Name", BadInputKind.DType, "Name of element type 3", ["element type", "3"], _ => () => ((DType)3).Name());
+        yield return Rejects<InvalidOperationException>("GradModeScope.Dispose", NameOrStream, "Dispose of a NoGrad scope on another thread", ["NoGrad", "thread that began it"], _ =>
+        {
+            GradModeScope scope = default;
+            var thread = new Thread(() => scope = Tensor.NoGrad());
+            thread.Start();
+            thread.Join();
+            return () => scope.Dispose();
+        });
+        foreach (bool keep in new[] { false, true })
+        {
+            string member = keep ? "Keep" : "DetachFromScope";
+            yield return Rejects<InvalidOperationException>(keep ? "TensorScope.Keep" : "Tensor.DetachFromScope", Disposed, $"{member} of a tensor another thread's scope owns", [member, "another thread"], a =>
+            {
+                Tensor? x = null;
+                TensorScope scope = default;
+                var opened = new ManualResetEventSlim();
+                var release = new ManualResetEventSlim();
+                var thread = new Thread(() =>
+                {
+                    using (scope = Tensor.Scope())
+                    {
+                        x = Tensor.Ones([2]);
+                        opened.Set();
+                        release.Wait(TimeSpan.FromSeconds(30));
+                    }
+                });
+                thread.Start();
+                opened.Wait(TimeSpan.FromSeconds(30));
+                a.Afterwards(() =>
+                {
+                    release.Set();
+                    thread.Join();
+                    Assert.That(x!.IsDisposed, Is.True, "the tensor stayed in its scope, which disposed it");
+                });
+                return keep ? () => scope.Keep(x!) : () => x!.DetachFromScope();
+            });
+        }
     }
 
     /// <summary>A schedule whose rate is NaN from epoch 1 on, for LearningRateSchedule's own checks.</summary>

@@ -26,13 +26,11 @@ public static partial class Catalogue
     {
         ["Tensor.NoGrad"] = "no arguments",
         ["Tensor.EnableGrad"] = "no arguments",
-        ["GradModeScope.Dispose"] = "no arguments; a second call does nothing",
         ["Tensor.DetectAnomaly"] = "no arguments",
         ["AnomalyDetectionScope.Dispose"] = "no arguments; a second call does nothing (AnomalyDetectionTests)",
         ["Tensor.ZeroGrad"] = "only a bool; does nothing without a gradient",
         ["Tensor.RetainGrad"] = "no arguments; on a leaf it does nothing, as in PyTorch",
         ["Tensor.Scope"] = "no arguments",
-        ["Tensor.DetachFromScope"] = "no arguments; on a disposed tensor it only leaves the (already ended) scope",
         ["TensorPool.Clear"] = "no arguments",
         ["TensorPoolStatistics.ctor"] = "a record of counters: any values describe some pool",
         ["GradientCheckResult.ctor"] = "a record of a result: any values describe some comparison",

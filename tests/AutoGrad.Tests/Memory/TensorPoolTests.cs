@@ -26,6 +26,18 @@ public sealed class TensorPoolTests
     }
 
     [Test]
+    public void A_buffer_the_runtime_could_not_allocate_is_not_counted()
+    {
+        TensorPoolStatistics before = TensorPool.Statistics;
+
+        // Longer than Array.MaxLength: the runtime throws OutOfMemoryException at once, as it does when memory runs out,
+        // without reserving any.
+        Assert.Throws<OutOfMemoryException>(() => BufferPool.Current.Rent<float>(int.MaxValue));
+
+        Assert.That(TensorPool.Statistics, Is.EqualTo(before));
+    }
+
+    [Test]
     public void A_disposed_tensors_buffer_is_retained_and_handed_to_the_next_tensor_of_its_length()
     {
         TensorPool.Clear();

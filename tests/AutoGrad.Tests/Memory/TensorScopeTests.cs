@@ -504,6 +504,36 @@ public sealed class TensorScopeTests
     }
 
     [Test]
+    public void DetachFromScope_on_another_thread_than_the_scopes_is_refused_and_leaves_the_tensor_in_it()
+    {
+        Tensor t;
+        Exception? error;
+        using (Tensor.Scope())
+        {
+            t = Tensor.Ones([2]);
+            error = OnAnotherThread(() => t.DetachFromScope());
+        }
+
+        Assert.That(error, Is.TypeOf<InvalidOperationException>().With.Message.Contain("DetachFromScope").And.Message.Contain("[2]").And.Message.Contain("another thread"));
+        Assert.That(t.IsDisposed, Is.True, "still owned by the scope, which disposed it");
+    }
+
+    [Test]
+    public void Keep_on_another_thread_than_the_scopes_is_refused_and_leaves_the_tensor_in_it()
+    {
+        Tensor t;
+        Exception? error;
+        using (TensorScope scope = Tensor.Scope())
+        {
+            t = Tensor.Ones([2]);
+            error = OnAnotherThread(() => scope.Keep(t));
+        }
+
+        Assert.That(error, Is.TypeOf<InvalidOperationException>().With.Message.Contain("Keep").And.Message.Contain("another thread"));
+        Assert.That(t.IsDisposed, Is.True, "still owned by the scope, which disposed it");
+    }
+
+    [Test]
     public void A_tensor_made_on_another_thread_is_not_owned_by_this_threads_scope()
     {
         Tensor? elsewhere = null;
