@@ -46,8 +46,9 @@ internal static unsafe class Gemm
     /// <summary>Rows of C below which the packing costs more than it saves: the shorter micro-kernel's tile.</summary>
     private const int MinimumRows = GemmMicroKernels.Rows256;
 
+    // Machine (0) unless a test forced a kernel on this thread; not nullable, so that reading it needs no box.
     [ThreadStatic]
-    private static GemmKernel? t_forcedKernel;
+    private static GemmKernel t_forcedKernel;
 
     /// <summary>The micro-kernel this machine's vectors suit: the widest that is hardware-accelerated.</summary>
     internal static GemmKernel MachineKernel => Vector512.IsHardwareAccelerated ? GemmKernel.Tiles512
@@ -57,7 +58,7 @@ internal static unsafe class Gemm
     /// <summary>
     /// Makes the products this thread starts use <paramref name="kernel"/> until the result is disposed: tests run
     /// every kernel's tiling on any machine, since a vector type that is not hardware-accelerated still computes, in
-    /// software.
+    /// software. <see cref="GemmKernel.Machine"/> restores the machine's choice.
     /// </summary>
     internal static ForcedKernel Force(GemmKernel kernel)
     {
@@ -95,9 +96,8 @@ internal static unsafe class Gemm
             return;
         }
 
-        long work = (long)m * n * k;
-        GemmKernel kernel = t_forcedKernel ?? MachineKernel;
-        if (kernel == GemmKernel.Spans || work < SmallProduct || m < MinimumRows)
+        GemmKernel kernel = KernelFor(m, n, k);
+        if (kernel == GemmKernel.Spans)
         {
             MultiplyBySpans(a, transposeA, b, transposeB, c, m, n, k, accumulate);
         }
@@ -112,12 +112,27 @@ internal static unsafe class Gemm
     }
 
     /// <summary>
+    /// The kernel a product of this size runs on this thread: <see cref="GemmKernel.Spans"/> below the small-product
+    /// thresholds, where the packing costs more than it saves, else the forced or the machine's kernel.
+    /// </summary>
+    internal static GemmKernel KernelFor(int m, int n, int k)
+    {
+        GemmKernel kernel = t_forcedKernel == GemmKernel.Machine ? MachineKernel : t_forcedKernel;
+        return (long)m * n * k < SmallProduct || m < MinimumRows ? GemmKernel.Spans : kernel;
+    }
+
+    /// <summary>
     /// The tiles, blocks and thresholds of products of <typeparamref name="T"/> with <paramref name="kernel"/>: each
     /// is a boundary where another code path starts, so the tests sweep every remainder around it.
     /// </summary>
     internal static GemmBlocking BlockingOf<T>(GemmKernel kernel)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (kernel is not (GemmKernel.Tiles256 or GemmKernel.Tiles512))
+        {
+            throw new ArgumentOutOfRangeException(nameof(kernel), kernel, "Only the packed path's kernels have a blocking.");
+        }
+
         (int tileRows, int tileColumns, int rowBlock) = kernel == GemmKernel.Tiles512
             ? (GemmMicroKernels.Tiles512<T>.Rows, GemmMicroKernels.Tiles512<T>.Columns, Product<T, GemmMicroKernels.Tiles512<T>>.RowBlock)
             : (GemmMicroKernels.Tiles256<T>.Rows, GemmMicroKernels.Tiles256<T>.Columns, Product<T, GemmMicroKernels.Tiles256<T>>.RowBlock);
@@ -146,7 +161,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Restores the kernel that <see cref="Force"/> replaced.</summary>
-    internal readonly struct ForcedKernel(GemmKernel? previous) : IDisposable
+    internal readonly struct ForcedKernel(GemmKernel previous) : IDisposable
     {
         public void Dispose() => t_forcedKernel = previous;
     }
@@ -394,7 +409,7 @@ internal static unsafe class Gemm
                         }
                     }
                 }
-                else if (width == tileColumns && tileColumns == 2 * Vector512<T>.Count && Vector512.IsHardwareAccelerated)
+                else if (width == tileColumns && tileColumns == 2 * Vector512<T>.Count)
                 {
                     T* source = b + ((nint)p0 * n) + j0 + jr;
                     for (int p = 0; p < depth; p++, source += n, panel += tileColumns)

@@ -24,6 +24,9 @@ internal readonly record struct GemmBlocking(
 /// <summary>How <see cref="Gemm"/> computes a product above its small-product thresholds.</summary>
 internal enum GemmKernel
 {
+    /// <summary>The widest this machine's vectors accelerate: <see cref="Tiles512"/>, else <see cref="Tiles256"/>, else <see cref="Spans"/>.</summary>
+    Machine,
+
     /// <summary>Span operations only, for machines without 256-bit vectors.</summary>
     Spans,
 

@@ -22,8 +22,8 @@ namespace AutoGrad.Tests.Kernels;
 /// machines without AVX-512 too (a vector type that is not hardware-accelerated still computes, in software).
 /// </para>
 /// </remarks>
-[TestFixture("Machine", TypeArgs = [typeof(float)])]
-[TestFixture("Machine", TypeArgs = [typeof(double)])]
+[TestFixture(nameof(GemmKernel.Machine), TypeArgs = [typeof(float)])]
+[TestFixture(nameof(GemmKernel.Machine), TypeArgs = [typeof(double)])]
 [TestFixture(nameof(GemmKernel.Tiles256), TypeArgs = [typeof(float)])]
 [TestFixture(nameof(GemmKernel.Tiles256), TypeArgs = [typeof(double)])]
 [TestFixture(nameof(GemmKernel.Tiles512), TypeArgs = [typeof(float)])]
@@ -32,30 +32,31 @@ namespace AutoGrad.Tests.Kernels;
 public sealed class GemmRemainderSweepTests<T>(string kernelName)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>The forced kernel, or null for the public entry point.</summary>
-    private readonly GemmKernel? _kernel = kernelName == "Machine" ? null : Enum.Parse<GemmKernel>(kernelName);
+    private readonly GemmKernel _kernel = Enum.Parse<GemmKernel>(kernelName);
 
     private int _savedDegree;
 
     /// <summary>The tiling whose remainders the shapes sweep: the forced kernel's, or the machine's (the 8-row one when it has no packed path).</summary>
-    private GemmBlocking Blocking => Gemm.BlockingOf<T>(_kernel ?? (Gemm.MachineKernel == GemmKernel.Spans ? GemmKernel.Tiles512 : Gemm.MachineKernel));
+    private GemmBlocking Blocking => Gemm.BlockingOf<T>(GemmShapes.PackedKernel(_kernel));
 
     /// <summary>Relative to the sum of the magnitudes of the terms (and of C's previous value).</summary>
     private static double Tolerance => typeof(T) == typeof(float) ? 1e-5 : 1e-13;
 
-    private Gemm.ForcedKernel? _forced;
+    private Gemm.ForcedKernel _forced;
 
     [SetUp]
     public void SetUp()
     {
         _savedDegree = Parallelism.MaxDegreeOfParallelism;
-        _forced = _kernel is { } kernel ? Gemm.Force(kernel) : null;
+        _forced = Gemm.Force(_kernel);
+        GemmKernel expected = _kernel == GemmKernel.Machine ? Gemm.MachineKernel : _kernel;
+        Assert.That(Gemm.KernelFor(64, 64, 64), Is.EqualTo(expected), "the kernel a 64³ product runs on this thread");
     }
 
     [TearDown]
     public void TearDown()
     {
-        _forced?.Dispose();
+        _forced.Dispose();
         Parallelism.MaxDegreeOfParallelism = _savedDegree;
     }
 
@@ -113,7 +114,9 @@ public sealed class GemmRemainderSweepTests<T>(string kernelName)
             .. GemmShapes.RowsByColumns(blocking), .. GemmShapes.Depths(blocking), .. GemmShapes.Blocks(blocking),
             .. GemmShapes.ThreadSplits(blocking),
         ];
-        bool IsPacked((int M, int N, int K) s) => (long)s.M * s.N * s.K >= blocking.SmallProduct && s.M >= blocking.MinimumRows;
+        // Gemm's own dispatch decides, with the tiling the shapes were built for.
+        using Gemm.ForcedKernel forced = Gemm.Force(blocking.Kernel);
+        bool IsPacked((int M, int N, int K) s) => Gemm.KernelFor(s.M, s.N, s.K) != GemmKernel.Spans;
 
         Assert.Multiple(() =>
         {
@@ -137,6 +140,11 @@ public sealed class GemmRemainderSweepTests<T>(string kernelName)
             Assert.That(shapes.Any(s => s.M > blocking.RowBlock && s.M % blocking.TileRows != 0), "a partial tile past the first row block");
             Assert.That(shapes.Any(s => s.N > blocking.ColumnBlock && s.N % blocking.TileColumns != 0), "a partial tile past the first column block");
             Assert.That(shapes.Any(s => (long)s.M * s.N * s.K >= 3 * blocking.MinimumWorkPerThread), "a product split across three threads");
+            Assert.That(shapes.Any(s => s.M > blocking.RowBlock && s.K > blocking.DepthBlock), "a second row block past a depth block");
+            Assert.That(shapes.Any(s => s.N > blocking.ColumnBlock && s.K > blocking.DepthBlock), "a second column block past a depth block");
+            Assert.That(shapes.Any(s => s.N >= s.M && s.N > 2 * blocking.ColumnBlock && (long)s.M * s.N * s.K >= 2 * blocking.MinimumWorkPerThread), "a column split whose parts span a column block");
+            Assert.That(shapes.Any(s => s.M > s.N && s.M > 2 * blocking.RowBlock && (long)s.M * s.N * s.K >= 2 * blocking.MinimumWorkPerThread), "a row split whose parts span a row block");
+            Assert.That(shapes.Any(s => s.M == 0) && shapes.Any(s => s.N == 0) && shapes.Any(s => s.K == 0), "empty products");
         });
     }
 

@@ -15,25 +15,25 @@ namespace AutoGrad.Tests.Ops;
 /// backward passes over two graphs check that the second adds into the first (Gemm's accumulate mode). The kernels
 /// are forced as in <see cref="Kernels.GemmRemainderSweepTests{T}"/>, so the 8-row tiling is checked on any machine.
 /// </remarks>
-[TestFixture("Machine", DType.Float32)]
-[TestFixture("Machine", DType.Float64)]
+[TestFixture(nameof(GemmKernel.Machine), DType.Float32)]
+[TestFixture(nameof(GemmKernel.Machine), DType.Float64)]
 [TestFixture(nameof(GemmKernel.Tiles256), DType.Float32)]
 [TestFixture(nameof(GemmKernel.Tiles256), DType.Float64)]
 [TestFixture(nameof(GemmKernel.Tiles512), DType.Float32)]
 [TestFixture(nameof(GemmKernel.Tiles512), DType.Float64)]
 public sealed class ProductRemainderSweepTests(string kernelName, DType dtype)
 {
-    private readonly GemmKernel? _kernel = kernelName == "Machine" ? null : Enum.Parse<GemmKernel>(kernelName);
+    private readonly GemmKernel _kernel = Enum.Parse<GemmKernel>(kernelName);
 
-    private Gemm.ForcedKernel? _forced;
+    private Gemm.ForcedKernel _forced;
 
     private double Tolerance => dtype == DType.Float32 ? 1e-5 : 1e-13;
 
     [SetUp]
-    public void ForceKernel() => _forced = _kernel is { } kernel ? Gemm.Force(kernel) : null;
+    public void ForceKernel() => _forced = Gemm.Force(_kernel);
 
     [TearDown]
-    public void RestoreKernel() => _forced?.Dispose();
+    public void RestoreKernel() => _forced.Dispose();
 
     [Test]
     public void MatMul_and_its_gradients_on_every_remainder()
@@ -114,7 +114,8 @@ public sealed class ProductRemainderSweepTests(string kernelName, DType dtype)
     /// </summary>
     private IEnumerable<(int M, int N, int K)> Shapes()
     {
-        GemmBlocking blocking = Gemm.BlockingOf<float>(_kernel ?? GemmKernel.Tiles512);
+        GemmKernel kernel = GemmShapes.PackedKernel(_kernel);
+        GemmBlocking blocking = dtype == DType.Float32 ? Gemm.BlockingOf<float>(kernel) : Gemm.BlockingOf<double>(kernel);
         int columns = blocking.TileColumns;
         int[] lengths = [.. Enumerable.Range(1, GemmShapes.MaximumTileRows(blocking)), columns - 1, columns, columns + 1, (2 * columns) + 1];
         foreach (int length in lengths)

@@ -31,6 +31,8 @@ internal static class GemmShapes
             }
         }
 
+        // Empty products: nothing to write, or (k = 0) C cleared or left as it is.
+        shapes.AddRange([(0, 5, 3), (5, 0, 3), (7, 2 * blocking.TileColumns, 0), (2 * blocking.TileRows, 9, 0)]);
         return [.. shapes];
     }
 
@@ -48,7 +50,8 @@ internal static class GemmShapes
 
     /// <summary>
     /// Every row remainder of the tile past one row block, and rows past two; columns on both sides of one column
-    /// block, a tile remainder past it, and past two.
+    /// block, a tile remainder past it, and past two; and blocks of rows and of columns past a depth block, where
+    /// each block must add to what the first depth block wrote.
     /// </summary>
     public static (int M, int N, int K)[] Blocks(GemmBlocking blocking)
     {
@@ -61,12 +64,15 @@ internal static class GemmShapes
             .. rows.Select(m => (m, 1, 40)),
             .. columns.Select(n => (14, n, 5)),
             .. columns.Select(n => (tileRows + 1, n, 3)),
+            ((2 * rowBlock) + tileRows - 2, tileColumns + 3, blocking.DepthBlock + 5),
+            (tileRows + 1, columnBlock + 5, blocking.DepthBlock + 3),
         ];
     }
 
     /// <summary>
     /// Wide products (split by columns) and tall ones (split by rows), with tile remainders, at the depth just below
-    /// two threads' worth of work, at it, and at three threads' worth.
+    /// two threads' worth of work, at it, and at three threads' worth; two of them so wide or tall that each part
+    /// spans more than a column or row block.
     /// </summary>
     public static (int M, int N, int K)[] ThreadSplits(GemmBlocking blocking)
     {
@@ -74,6 +80,7 @@ internal static class GemmShapes
         (int M, int N)[] sides =
         [
             (14, (8 * tileColumns) + 5), (tileRows + 3, (5 * tileColumns) - 1), ((7 * tileRows) + tileRows - 2, tileColumns - 3), ((9 * tileRows) + 1, tileColumns + 1),
+            (tileRows + 1, (2 * blocking.ColumnBlock) + tileColumns + 3), ((2 * blocking.RowBlock) + tileRows + 3, 9),
         ];
         var shapes = new List<(int, int, int)>();
         foreach ((int m, int n) in sides)
@@ -85,6 +92,13 @@ internal static class GemmShapes
         }
 
         return [.. shapes];
+    }
+
+    /// <summary>The packed kernel whose tiling a sweep for <paramref name="kernel"/> covers: the machine's, or the 8-row one where the machine has none.</summary>
+    public static GemmKernel PackedKernel(GemmKernel kernel)
+    {
+        GemmKernel effective = kernel == GemmKernel.Machine ? Gemm.MachineKernel : kernel;
+        return effective == GemmKernel.Spans ? GemmKernel.Tiles512 : effective;
     }
 
     /// <summary>Rows enough for two tiles and one more of either micro-kernel (6 or 8 rows), whichever this machine runs.</summary>
